@@ -1,0 +1,279 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type ICredentialsDecrypted,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import {
+	cleanContact,
+	type ContactRequestBody,
+	type InvalidReason,
+	type RawContactInput,
+} from '../helpers/contactInput';
+import { credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
+import { affectsEveryItem, type ExistingContact } from '../helpers/outcome';
+import { runPool } from '../helpers/pool';
+import { RunMemory } from '../helpers/runMemory';
+import { FlowIqTransport, type SendResult, type TransportOptions } from '../transport';
+
+/** Output indexes, in the order the node declares them. */
+const CREATED = 0;
+const DUPLICATE = 1;
+const INVALID = 2;
+
+type ItemResult =
+	| { output: typeof CREATED | typeof DUPLICATE | typeof INVALID; json: IDataObject }
+	| { output: 'error'; error: NodeApiError | NodeOperationError };
+
+const LOCAL_ERROR_LABELS: Record<string, string> = {
+	missing_name: 'Missing name',
+	missing_phone: 'Missing phone number',
+	invalid_phone: 'Invalid phone number',
+	invalid_email: 'Invalid email',
+	invalid_tags: 'Invalid tags',
+};
+
+const createdContacts = new RunMemory();
+
+/** Settings for the whole run, read from the first item like n8n's own nodes do. */
+function readOptions(context: IExecuteFunctions): TransportOptions {
+	const options = context.getNodeParameter('options', 0, {}) as Partial<TransportOptions>;
+	return {
+		maxConcurrency: Math.max(1, Math.floor(options.maxConcurrency ?? 5)),
+		maxRetries: Math.max(0, Math.floor(options.maxRetries ?? 3)),
+		timeout: Math.max(1, Math.floor(options.timeout ?? 30000)),
+	};
+}
+
+/** Drops fields that were not given, so `submitted` shows only what the item had. */
+function compact(fields: IDataObject): IDataObject {
+	return Object.fromEntries(
+		Object.entries(fields).filter(([, value]) => value !== undefined && value !== ''),
+	);
+}
+
+function readItemInput(context: IExecuteFunctions, itemIndex: number): RawContactInput {
+	return {
+		name: context.getNodeParameter('name', itemIndex, ''),
+		phoneNumber: context.getNodeParameter('phoneNumber', itemIndex, ''),
+		email: context.getNodeParameter('email', itemIndex, ''),
+		tags: context.getNodeParameter('tags', itemIndex, ''),
+	};
+}
+
+function invalidJson(
+	reason: InvalidReason,
+	error: string,
+	message: string,
+	source: 'local' | 'api',
+	submitted: IDataObject,
+): IDataObject {
+	return { error, message, reason, source, submitted };
+}
+
+function existingFrom(contact: IDataObject): ExistingContact {
+	const { id, full_name, whatsapp_id } = contact as ExistingContact;
+	return { id, full_name: full_name ?? null, whatsapp_id };
+}
+
+/** Turns the transport's answer for one contact into the item the user sees. */
+function resultFor(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	body: ContactRequestBody,
+	sent: SendResult,
+): ItemResult {
+	const submitted = { ...body } as IDataObject;
+	switch (sent.kind) {
+		case 'created':
+			return { output: CREATED, json: sent.contact };
+		case 'duplicate':
+			return {
+				output: DUPLICATE,
+				json: {
+					existing_contact: sent.existingContact,
+					submitted,
+					message: sent.message,
+					...(sent.afterUncertainAttempt ? { after_retry: true } : {}),
+				},
+			};
+		case 'invalid':
+			return { output: INVALID, json: invalidJson(sent.reason, sent.error, sent.message, 'api', submitted) };
+		case 'cancelled':
+			return {
+				output: 'error',
+				error: new NodeOperationError(context.getNode(), 'The execution was cancelled before this contact was sent', {
+					itemIndex,
+				}),
+			};
+		default: {
+			const status = sent.kind === 'failed' ? sent.status : undefined;
+			return {
+				output: 'error',
+				error: new NodeApiError(
+					context.getNode(),
+					compact({ error: sent.error, message: sent.message, status }) as JsonObject,
+					{
+						message:
+							status === undefined
+								? sent.message
+								: `FlowIQ answered ${status} (${sent.error}): ${sent.message}`,
+						description: sent.hint,
+						httpCode: status === undefined ? undefined : String(status),
+						itemIndex,
+					},
+				),
+			};
+		}
+	}
+}
+
+/** What a later item with the same number gets, from the first item's result. */
+function followerResult(leader: ItemResult, leaderIndex: number, submitted: IDataObject): ItemResult {
+	if (leader.output === 'error') return leader;
+	const sameNumber = `Same phone number as item ${leaderIndex + 1} earlier in this run`;
+	if (leader.output === CREATED) {
+		return {
+			output: DUPLICATE,
+			json: { existing_contact: existingFrom(leader.json), submitted, message: sameNumber },
+		};
+	}
+	if (leader.output === DUPLICATE) {
+		return { output: DUPLICATE, json: { ...leader.json, submitted, message: sameNumber } };
+	}
+	return { output: INVALID, json: { ...leader.json, submitted } };
+}
+
+function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+	return {
+		json: { error: error.message, message: error.description ?? '' },
+		error,
+		pairedItem: { item: itemIndex },
+	};
+}
+
+export async function createContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const options = readOptions(this);
+	const results: ItemResult[] = new Array(items.length);
+	const continueOnFail = this.continueOnFail();
+
+	/** First item with each number: the only one sent. Later ones wait for it. */
+	const leaders = new Map<string, number>();
+	const followers: Array<{ itemIndex: number; leaderIndex: number; body: ContactRequestBody }> = [];
+	const toSend: Array<{ itemIndex: number; body: ContactRequestBody }> = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let input: RawContactInput;
+		let defaultCountry: string;
+		try {
+			input = readItemInput(this, itemIndex);
+			defaultCountry = String(this.getNodeParameter('options.defaultCountry', itemIndex, '')).trim().toUpperCase();
+		} catch (error) {
+			if (!continueOnFail) throw error;
+			results[itemIndex] = { output: 'error', error: error as NodeOperationError };
+			continue;
+		}
+		const cleaned = cleanContact(input, defaultCountry || undefined);
+		if (!cleaned.ok) {
+			const submitted = compact({
+				name: input.name as string,
+				phone_number: input.phoneNumber as string,
+				email: input.email as string,
+				tags: input.tags as string,
+			});
+			results[itemIndex] = {
+				output: INVALID,
+				json: invalidJson(cleaned.reason, LOCAL_ERROR_LABELS[cleaned.reason], cleaned.message, 'local', submitted),
+			};
+			continue;
+		}
+		const body = cleaned.value;
+		const leaderIndex = leaders.get(body.phone_number);
+		if (leaderIndex === undefined) {
+			leaders.set(body.phone_number, itemIndex);
+			toSend.push({ itemIndex, body });
+		} else {
+			followers.push({ itemIndex, leaderIndex, body });
+		}
+	}
+
+	if (toSend.length) await sendAll(this, options, toSend, results, continueOnFail);
+
+	for (const { itemIndex, leaderIndex, body } of followers) {
+		results[itemIndex] = followerResult(results[leaderIndex], leaderIndex, { ...body });
+	}
+	return buildOutputs(results, continueOnFail);
+}
+
+async function sendAll(
+	context: IExecuteFunctions,
+	options: TransportOptions,
+	toSend: Array<{ itemIndex: number; body: ContactRequestBody }>,
+	results: ItemResult[],
+	continueOnFail: boolean,
+) {
+	const credentials = await context.getCredentials<FlowIqCredentials>('flowIqApi');
+	const problem = credentialProblem(credentials);
+	if (problem) {
+		for (const { itemIndex } of toSend) {
+			results[itemIndex] = {
+				output: 'error',
+				error: new NodeOperationError(context.getNode(), problem, {
+					description: 'Open the FlowIQ API credential and correct it',
+					itemIndex,
+				}),
+			};
+		}
+		return;
+	}
+	const node = context.getNode();
+	const decrypted: ICredentialsDecrypted = {
+		id: node.credentials?.flowIqApi?.id ?? '',
+		name: node.credentials?.flowIqApi?.name ?? 'FlowIQ API',
+		type: 'flowIqApi',
+		data: credentials as unknown as ICredentialsDecrypted['data'],
+	};
+	const transport = new FlowIqTransport(context, decrypted, options);
+	const created = createdContacts.createdIn(`${context.getExecutionId()}:${node.name}`);
+
+	/** Set once a failure means no later request can succeed, or the run must stop. */
+	let stoppedBy: SendResult | undefined;
+
+	await runPool(toSend, () => transport.allowedConcurrency(), async ({ itemIndex, body }) => {
+		const remembered = created.get(body.phone_number);
+		if (remembered) {
+			results[itemIndex] = { output: CREATED, json: remembered };
+			return;
+		}
+		const sent = stoppedBy ?? (await transport.createContact(body));
+		const result = resultFor(context, itemIndex, body, sent);
+		results[itemIndex] = result;
+		if (result.output === CREATED) created.set(body.phone_number, result.json);
+		if (result.output !== 'error' || stoppedBy) return;
+		const everyItemFails = sent.kind === 'failed' && affectsEveryItem(sent.status);
+		if (!continueOnFail || everyItemFails || sent.kind === 'cancelled') stoppedBy = sent;
+	});
+}
+
+function buildOutputs(
+	results: ItemResult[],
+	continueOnFail: boolean,
+): INodeExecutionData[][] {
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	for (let itemIndex = 0; itemIndex < results.length; itemIndex++) {
+		const result = results[itemIndex];
+		if (result.output !== 'error') {
+			outputs[result.output].push({ json: result.json, pairedItem: { item: itemIndex } });
+			continue;
+		}
+		if (!continueOnFail) throw result.error;
+		// n8n's "Continue" settings expect failed items on the first output, shaped { error, message }.
+		outputs[CREATED].push(errorItem(result.error, itemIndex));
+	}
+	return outputs;
+}

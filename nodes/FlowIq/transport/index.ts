@@ -1,0 +1,219 @@
+import type {
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+import { retryDelay } from '../helpers/backoff';
+import { apiBaseUrl, type FlowIqCredentials } from '../helpers/credentials';
+import type { ContactRequestBody } from '../helpers/contactInput';
+import { classifyResponse, type ApiOutcome } from '../helpers/outcome';
+
+export interface TransportOptions {
+	timeout: number;
+	maxRetries: number;
+	maxConcurrency: number;
+}
+
+/** A final answer for one contact: never `retry`, which the transport resolves itself. */
+export type SendResult = (
+	| Exclude<ApiOutcome, { kind: 'retry' }>
+	| { kind: 'network'; error: string; message: string; hint: string }
+	| { kind: 'cancelled' }
+) & {
+	attempts: number;
+	/** An earlier attempt may have reached FlowIQ and created the contact before its answer was lost. */
+	afterUncertainAttempt: boolean;
+};
+
+type Exchange =
+	| { response: IN8nHttpFullResponse }
+	| { failure: { timedOut: boolean; code: string } };
+
+/**
+ * 429s are FlowIQ asking us to slow down, not failures: they pause every request and narrow the
+ * concurrency instead of counting against Max Retries, up to this many extra tries per contact.
+ */
+const RATE_LIMIT_EXTRA_TRIES = 10;
+
+/** The error code n8n's HTTP helper leaves on a request that failed below HTTP. */
+function networkCode(error: { code?: unknown; cause?: { code?: unknown }; message?: unknown }): string {
+	const code = error.cause?.code ?? error.code;
+	return typeof code === 'string' ? code : 'NETWORK_ERROR';
+}
+
+function isTimeout(code: string, message: unknown): boolean {
+	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String(message));
+}
+
+/**
+ * Everything that talks to FlowIQ for one node run: authentication, tenant, timeout, retries with
+ * backoff, and the shared slow-down when FlowIQ answers 429.
+ */
+export class FlowIqTransport {
+	private concurrency: number;
+	private pausedUntil = 0;
+	private successesSinceSlowDown = 0;
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly credentials: ICredentialsDecrypted,
+		private readonly options: TransportOptions,
+	) {
+		this.concurrency = options.maxConcurrency;
+	}
+
+	/** How many requests may be in flight now; lower than Max Concurrency after a 429. */
+	allowedConcurrency(): number {
+		return this.concurrency;
+	}
+
+	async createContact(body: ContactRequestBody): Promise<SendResult> {
+		const { maxRetries } = this.options;
+		const rateLimitTries = maxRetries === 0 ? 0 : maxRetries + RATE_LIMIT_EXTRA_TRIES;
+		let retries = 0;
+		let rateLimitRetries = 0;
+		let afterUncertainAttempt = false;
+
+		for (let attempts = 1; ; attempts++) {
+			if (!(await this.waitForPause())) return { kind: 'cancelled', attempts, afterUncertainAttempt };
+			const exchange = await this.post(body);
+			const cancelled = this.cancelSignal()?.aborted;
+			if (cancelled) return { kind: 'cancelled', attempts, afterUncertainAttempt };
+
+			if ('failure' in exchange) {
+				const { timedOut, code } = exchange.failure;
+				if (retries < maxRetries) {
+					afterUncertainAttempt = true;
+					await this.sleep(retryDelay(retries++, undefined));
+					continue;
+				}
+				return {
+					kind: 'network',
+					error: timedOut ? 'Timed out' : 'Network error',
+					message: timedOut
+						? `FlowIQ did not answer within ${this.options.timeout} ms: the outcome is unknown, the contact may have been created`
+						: `The connection to FlowIQ failed (${code}): the outcome is unknown, the contact may have been created`,
+					hint: timedOut
+						? 'Look the number up in FlowIQ before running again, or raise Timeout in the node options'
+						: 'Check the Base URL in the FlowIQ API credential and this machine’s network',
+					attempts,
+					afterUncertainAttempt: true,
+				};
+			}
+
+			const { statusCode, body: answer, headers } = exchange.response;
+			const outcome = classifyResponse(statusCode, answer);
+			if (outcome.kind !== 'retry') {
+				if (outcome.kind === 'created' || outcome.kind === 'duplicate') this.recordSuccess();
+				return { ...outcome, attempts, afterUncertainAttempt };
+			}
+
+			const retryAfter = headers?.['retry-after'];
+			if (statusCode === 429) {
+				if (rateLimitRetries >= rateLimitTries) {
+					return this.gaveUp(outcome, attempts, afterUncertainAttempt);
+				}
+				this.slowDown(retryDelay(rateLimitRetries++, retryAfter));
+				continue;
+			}
+			if (retries >= maxRetries) return this.gaveUp(outcome, attempts, afterUncertainAttempt);
+			// A 502 or 504 from a proxy can hide a request that FlowIQ did carry out.
+			afterUncertainAttempt ||= statusCode !== 503;
+			await this.sleep(retryDelay(retries++, retryAfter));
+		}
+	}
+
+	private gaveUp(
+		outcome: Extract<ApiOutcome, { kind: 'retry' }>,
+		attempts: number,
+		afterUncertainAttempt: boolean,
+	): SendResult {
+		return {
+			kind: 'failed',
+			status: outcome.status,
+			error: outcome.error,
+			message: `${outcome.message} (gave up after ${attempts} attempts)`,
+			hint:
+				outcome.status === 429
+					? 'FlowIQ is rate limiting this key: lower Max Concurrency, or spread the run out'
+					: 'FlowIQ is unavailable. Try again later; contacts already created stay created',
+			attempts,
+			afterUncertainAttempt,
+		};
+	}
+
+	private async post(body: ContactRequestBody): Promise<Exchange> {
+		const { tenantId } = this.credentials.data as unknown as FlowIqCredentials;
+		const request: IHttpRequestOptions = {
+			method: 'POST',
+			url: `${apiBaseUrl(this.credentials.data as unknown as FlowIqCredentials)}/contact`,
+			body,
+			json: true,
+			timeout: this.options.timeout,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		};
+		if (tenantId?.trim()) request.qs = { tenantId: tenantId.trim() };
+		try {
+			const response = (await this.context.helpers.httpRequestWithAuthentication.call(
+				this.context,
+				'flowIqApi',
+				request,
+				{ credentialsDecrypted: this.credentials },
+			)) as IN8nHttpFullResponse;
+			return { response };
+		} catch (error) {
+			// Only the code is kept: the error n8n hands back carries the request, key included.
+			const code = networkCode(error);
+			return { failure: { timedOut: isTimeout(code, error.message), code } };
+		}
+	}
+
+	/** A 429 pauses every request until FlowIQ's hint has passed and halves the concurrency. */
+	private slowDown(waitMs: number) {
+		const now = Date.now();
+		if (this.pausedUntil <= now) this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
+		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
+		this.successesSinceSlowDown = 0;
+	}
+
+	/** Widens the concurrency again, one slot per full round of answers without a 429. */
+	private recordSuccess() {
+		if (this.concurrency >= this.options.maxConcurrency) return;
+		if (++this.successesSinceSlowDown >= this.concurrency) {
+			this.concurrency++;
+			this.successesSinceSlowDown = 0;
+		}
+	}
+
+	private cancelSignal(): AbortSignal | undefined {
+		return this.context.getExecutionCancelSignal?.();
+	}
+
+	/** Resolves `false` when the execution was cancelled during the wait. */
+	private async waitForPause(): Promise<boolean> {
+		while (this.pausedUntil > Date.now()) {
+			if (!(await this.sleep(this.pausedUntil - Date.now()))) return false;
+		}
+		return !this.cancelSignal()?.aborted;
+	}
+
+	/** Resolves `false` early when the execution is cancelled. */
+	private async sleep(ms: number): Promise<boolean> {
+		const signal = this.cancelSignal();
+		if (signal?.aborted) return false;
+		return await new Promise<boolean>((resolve) => {
+			const onAbort = () => {
+				clearTimeout(timer);
+				resolve(false);
+			};
+			const timer = setTimeout(() => {
+				signal?.removeEventListener('abort', onAbort);
+				resolve(true);
+			}, ms);
+			signal?.addEventListener('abort', onAbort, { once: true });
+		});
+	}
+}
