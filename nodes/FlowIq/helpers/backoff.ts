@@ -21,7 +21,8 @@ export function parseRetryAfter(value: unknown, now: number = Date.now()): numbe
 	if (typeof header !== 'string' && typeof header !== 'number') return undefined;
 	const text = String(header).trim();
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
+	// An HTTP date always names its weekday and month: do not let Date.parse read "-1" as a year.
+	const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

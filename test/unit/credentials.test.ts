@@ -1,0 +1,44 @@
+import { apiBaseUrl, credentialProblem } from '../../nodes/FlowIq/helpers/credentials';
+
+const key = 'fiq_test_not_a_real_key';
+
+describe('credentialProblem', () => {
+	it('accepts a fiq_ key over https', () => {
+		expect(credentialProblem({ apiKey: key })).toBeUndefined();
+		expect(credentialProblem({ apiKey: key, baseUrl: 'HTTPS://API.FLOWIQ.LIVE/' })).toBeUndefined();
+	});
+
+	it.each([[''], ['   '], ['sk_live_123'], ['Bearer fiq_x']])('refuses the key %p', (apiKey) => {
+		expect(credentialProblem({ apiKey })).toMatch(/fiq_/);
+	});
+
+	it.each([['http://localhost:4010'], ['http://127.0.0.1:4010/'], ['http://127.8.9.10'], ['http://[::1]:4010']])(
+		'allows plain http to loopback %p',
+		(baseUrl) => {
+			expect(credentialProblem({ apiKey: key, baseUrl })).toBeUndefined();
+		},
+	);
+
+	it.each([['http://api.flowiq.live'], ['http://10.0.0.5'], ['http://localhost.example.com'], ['http://127.0.0.1.example.com']])(
+		'refuses plain http to %p',
+		(baseUrl) => {
+			expect(credentialProblem({ apiKey: key, baseUrl })).toMatch(/clear text/);
+		},
+	);
+
+	it('refuses other schemes and non-URLs', () => {
+		expect(credentialProblem({ apiKey: key, baseUrl: 'ftp://api.flowiq.live' })).toMatch(/https/);
+		expect(credentialProblem({ apiKey: key, baseUrl: 'api flowiq' })).toMatch(/not a URL/);
+	});
+});
+
+describe('apiBaseUrl', () => {
+	it('drops trailing slashes and keeps a path prefix', () => {
+		expect(apiBaseUrl({ apiKey: key, baseUrl: 'https://proxy.example.com/flowiq//' })).toBe('https://proxy.example.com/flowiq');
+	});
+
+	it('defaults to production', () => {
+		expect(apiBaseUrl({ apiKey: key })).toBe('https://api.flowiq.live');
+		expect(apiBaseUrl({ apiKey: key, baseUrl: '  ' })).toBe('https://api.flowiq.live');
+	});
+});
