@@ -148,10 +148,14 @@ function followerResult(leader: ItemResult, leaderIndex: number, submitted: IDat
 	return { output: INVALID, json: { ...leader.json, submitted } };
 }
 
+/**
+ * A failed item for n8n's "Continue" settings: exactly `{ error, message }`, which n8n moves to the
+ * error output. No `error` property on the item: n8n would replace the JSON with the message alone
+ * and drop the next step the user needs.
+ */
 function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
 	return {
-		json: { error: error.message, message: error.description ?? '' },
-		error,
+		json: { error: error.message, message: error.description || 'See the error message' },
 		pairedItem: { item: itemIndex },
 	};
 }

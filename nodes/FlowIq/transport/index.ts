@@ -37,14 +37,21 @@ type Exchange =
  */
 const RATE_LIMIT_EXTRA_TRIES = 10;
 
-/** The error code n8n's HTTP helper leaves on a request that failed below HTTP. */
-function networkCode(error: { code?: unknown; cause?: { code?: unknown }; message?: unknown }): string {
-	const code = error.cause?.code ?? error.code;
-	return typeof code === 'string' ? code : 'NETWORK_ERROR';
+/** What n8n's HTTP helper says of a request that failed below HTTP: it wraps the cause away. */
+interface WrappedNetworkError {
+	httpCode?: unknown;
+	code?: unknown;
+	message?: unknown;
+	messages?: unknown;
 }
 
-function isTimeout(code: string, message: unknown): boolean {
-	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String(message));
+function networkFailure(error: WrappedNetworkError): { timedOut: boolean; code: string } {
+	const code = [error.httpCode, error.code].find((value) => typeof value === 'string' && /^E[A-Z_]+$/.test(value));
+	const words = [error.message, ...(Array.isArray(error.messages) ? error.messages : [])].join(' ');
+	return {
+		timedOut: code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(words),
+		code: (code as string | undefined) ?? 'no answer',
+	};
 }
 
 /**
@@ -165,9 +172,8 @@ export class FlowIqTransport {
 			)) as IN8nHttpFullResponse;
 			return { response };
 		} catch (error) {
-			// Only the code is kept: the error n8n hands back carries the request, key included.
-			const code = networkCode(error);
-			return { failure: { timedOut: isTimeout(code, error.message), code } };
+			// Only the code is kept: the error n8n hands back can carry the request, key included.
+			return { failure: networkFailure(error) };
 		}
 	}
 

@@ -1,0 +1,68 @@
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
+import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
+import { runNode, type RunNodeOptions } from '../helpers/engine';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { startSandbox, fixtures } = require('../sandbox/server');
+
+export { fixtures, startSandbox };
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+/** The node's parameters mapped from each item's fields, as a user would map them. */
+export const MAPPED_FIELDS: INodeParameters = {
+	resource: 'contact',
+	operation: 'create',
+	name: '={{ $json.name }}',
+	phoneNumber: '={{ $json.phone }}',
+	email: '={{ $json.email }}',
+	tags: '={{ $json.tags }}',
+};
+
+export interface FlowIqRun {
+	sandbox: Sandbox;
+	items: IDataObject[];
+	options?: IDataObject;
+	credentials?: IDataObject;
+	parameters?: INodeParameters;
+	settings?: RunNodeOptions['settings'];
+	abortSignal?: AbortSignal;
+}
+
+/** Runs the FlowIQ node in n8n's engine against the sandbox, with the acme key unless told otherwise. */
+export async function runFlowIq({ sandbox, items, options = {}, credentials = {}, parameters, settings, abortSignal }: FlowIqRun) {
+	return await runNode({
+		nodeType: new FlowIq(),
+		parameters: { ...MAPPED_FIELDS, ...parameters, options: { maxRetries: 3, ...options } },
+		items,
+		credentials: {
+			type: 'flowIqApi',
+			credentialType: new FlowIqApi(),
+			data: { apiKey: fixtures.KEYS.acme, tenantId: 'acme', baseUrl: sandbox.url, ...credentials },
+		},
+		settings,
+		abortSignal,
+	});
+}
+
+/** Which input item each output item came from, per output. */
+export function pairedIndexes(outputs: INodeExecutionData[][]): number[][] {
+	return outputs.map((items) =>
+		(items ?? []).map((item) => (item.pairedItem as { item: number }).item),
+	);
+}
+
+let counter = 0;
+/** A fresh South African mobile number the sandbox treats as on WhatsApp. */
+export function freshPhone(): string {
+	counter++;
+	// Numbers ending in 0000 are "not on WhatsApp" in the sandbox.
+	if (counter % 10000 === 0) counter++;
+	return `+2783${String(counter).padStart(7, '0')}`;
+}
+
+export function lead(overrides: IDataObject = {}): IDataObject {
+	return { name: 'Jane Smith', phone: freshPhone(), email: '', tags: '', ...overrides };
+}
