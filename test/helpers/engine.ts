@@ -67,6 +67,8 @@ afterAll(() => {
 // N8N_EXPRESSION_ENGINE is only read by the n8n CLI, so select the engine directly.
 Expression.setExpressionEngine('legacy');
 
+let executionCount = 0;
+
 export const INPUT_NODE_NAME = 'Input';
 export const NODE_UNDER_TEST_NAME = 'FlowIQ';
 const INPUT_NODE_TYPE = 'flowiqTest.emitItems';
@@ -297,7 +299,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		}),
 	});
 
-	const executionId = 'test-execution';
+	// Unique per run, as in n8n: nodes may keep per-execution state.
+	const executionId = `test-execution-${++executionCount}`;
 	const notAvailable = (feature: string) => async () => {
 		throw new ApplicationError(`${feature} is not available in the test engine`);
 	};

@@ -221,21 +221,27 @@ async function sendAll(
 	results: ItemResult[],
 	continueOnFail: boolean,
 ) {
-	const credentials = await context.getCredentials<FlowIqCredentials>('flowIqApi');
-	const problem = credentialProblem(credentials);
-	if (problem) {
+	const node = context.getNode();
+	const failEveryItem = (message: string) => {
 		for (const { itemIndex } of toSend) {
 			results[itemIndex] = {
 				output: 'error',
-				error: new NodeOperationError(context.getNode(), problem, {
+				error: new NodeOperationError(node, message, {
 					description: 'Open the FlowIQ API credential and correct it',
 					itemIndex,
 				}),
 			};
 		}
-		return;
+	};
+	let credentials: FlowIqCredentials;
+	try {
+		credentials = await context.getCredentials<FlowIqCredentials>('flowIqApi');
+	} catch (error) {
+		if (!continueOnFail) throw error;
+		return failEveryItem((error as Error).message);
 	}
-	const node = context.getNode();
+	const problem = credentialProblem(credentials);
+	if (problem) return failEveryItem(problem);
 	const decrypted: ICredentialsDecrypted = {
 		id: node.credentials?.flowIqApi?.id ?? '',
 		name: node.credentials?.flowIqApi?.name ?? 'FlowIQ API',
@@ -243,7 +249,11 @@ async function sendAll(
 		data: credentials as unknown as ICredentialsDecrypted['data'],
 	};
 	const transport = new FlowIqTransport(context, decrypted, options);
-	const created = createdContacts.createdIn(`${context.getExecutionId()}:${node.name}`);
+	const executionId = context.getExecutionId();
+	// Without an execution ID there is no telling one run from the next: remember nothing.
+	const created = executionId
+		? createdContacts.createdIn(`${executionId}:${node.name}`)
+		: new Map<string, IDataObject>();
 
 	/** Set once a failure means no later request can succeed, or the run must stop. */
 	let stoppedBy: SendResult | undefined;
