@@ -76,6 +76,19 @@ const PHONES = Object.freeze({
 	fresh: '+27825550123',
 });
 
+/** What FlowIQ sets on every new contact (create-contact.md, "Contact Properties"). */
+const CONTACT_DEFAULTS = Object.freeze({
+	bot_status: true,
+	allow_broadcast: true,
+	archived: false,
+	blocked: false,
+	active_status: false,
+	has_unread_messages: false,
+	source: Object.freeze({ type: 'api' }),
+	contact_summary: null,
+	contact_summary_updated_at: null,
+});
+
 /** Contacts each organisation starts with (and returns to on reset). */
 const SEED_CONTACTS = Object.freeze({
 	acme: Object.freeze([
@@ -87,15 +100,7 @@ const SEED_CONTACTS = Object.freeze({
 			email: 'existing.customer@example.com',
 			tags: Object.freeze(['customer']),
 			organization_id: ORGS.acme.id,
-			bot_status: true,
-			allow_broadcast: true,
-			archived: false,
-			blocked: false,
-			active_status: false,
-			has_unread_messages: false,
-			source: Object.freeze({ type: 'api' }),
-			contact_summary: null,
-			contact_summary_updated_at: null,
+			...CONTACT_DEFAULTS,
 			created_at: '2025-01-15T09:00:00.000Z',
 			updated_at: '2025-01-15T09:00:00.000Z',
 		}),
@@ -114,6 +119,7 @@ module.exports = {
 	KEYS,
 	API_KEYS,
 	PHONES,
+	CONTACT_DEFAULTS,
 	SEED_CONTACTS,
 	isOnWhatsApp,
 };

@@ -500,15 +500,8 @@ function startSandbox(options = {}) {
 			email: input.email === undefined || input.email === null || input.email === '' ? null : String(input.email),
 			tags: parseTags(input.tags),
 			organization_id: org.id,
-			bot_status: true,
-			allow_broadcast: true,
-			archived: false,
-			blocked: false,
-			active_status: false,
-			has_unread_messages: false,
-			source: { type: 'api' },
-			contact_summary: null,
-			contact_summary_updated_at: null,
+			...fixtures.CONTACT_DEFAULTS,
+			source: { ...fixtures.CONTACT_DEFAULTS.source },
 			created_at: now,
 			updated_at: now,
 		};
@@ -560,29 +553,32 @@ function startSandbox(options = {}) {
 			writeLog(`${req.method} ${url.pathname}${url.search} ${shown} ${ms}ms ${auth.logLabel}${faultNote}`);
 		});
 
-		function injected() {
+		/**
+		 * Applies this request's fault if it belongs to `phase` ('before': nothing processed; 'after':
+		 * processed, then the answer is lost or late). True when the request needs no further answer.
+		 */
+		async function applyFault(phase) {
+			if (!fault || fault.phase !== phase) return false;
 			faultNote = ` fault=${faultLabel(fault)}/${fault.phase}`;
 			stats.faultsInjected[faultLabel(fault)] = (stats.faultsInjected[faultLabel(fault)] || 0) + 1;
+			if (fault.kind === 'drop') {
+				droppedBySandbox = true;
+				req.socket.destroy();
+				return true;
+			}
+			if (fault.kind === 'status') {
+				send(res, faultResult(fault));
+				return true;
+			}
+			await sleep(fault.delayMs); // 'slow': answered late, but answered
+			return closed;
 		}
 
 		const jitter = config.latencyJitterMs > 0 ? Math.random() * config.latencyJitterMs : 0;
 		await sleep(Math.round(config.latencyMs + jitter));
 		if (closed) return;
 
-		if (fault && fault.phase === 'before') {
-			injected();
-			if (fault.kind === 'drop') {
-				droppedBySandbox = true;
-				req.socket.destroy();
-				return;
-			}
-			if (fault.kind === 'status') {
-				send(res, faultResult(fault));
-				return;
-			}
-			await sleep(fault.delayMs); // 'slow' before: wait, then carry on as normal
-			if (closed) return;
-		}
+		if (await applyFault('before')) return;
 
 		const limited = checkRateLimit(Date.now());
 		if (limited) {
@@ -594,20 +590,7 @@ function startSandbox(options = {}) {
 		const result = await handleApi(req, url, auth);
 		if (closed) return;
 
-		if (fault && fault.phase === 'after') {
-			injected();
-			if (fault.kind === 'drop') {
-				droppedBySandbox = true;
-				req.socket.destroy();
-				return;
-			}
-			if (fault.kind === 'status') {
-				send(res, faultResult(fault));
-				return;
-			}
-			await sleep(fault.delayMs); // 'slow' after: processed now, answered late
-			if (closed) return;
-		}
+		if (await applyFault('after')) return;
 		send(res, result);
 	}
 
