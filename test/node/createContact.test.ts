@@ -1,16 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { fixtures, freshPhone, lead, pairedIndexes, runFlowIq, startSandbox, type Sandbox } from './harness';
+import { fixtures, freshPhone, lead, pairedIndexes, runFlowIq, useSandbox } from './harness';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ quiet: true });
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 describe('Create Contact routes every item to a named output', () => {
 	it('sends Created, Duplicate and Invalid items with pairedItem, in input order', async () => {

@@ -1,17 +1,9 @@
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
 import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
 import { testCredential } from '../helpers/engine';
-import { fixtures, startSandbox, type Sandbox } from './harness';
+import { fixtures, startSandbox, useSandbox } from './harness';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ quiet: true });
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 async function testWith(data: Record<string, string>) {
 	return await testCredential(new FlowIq(), 'flowIqApiTest', {

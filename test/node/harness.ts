@@ -11,6 +11,28 @@ export { fixtures, startSandbox };
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
+/**
+ * One sandbox for the test file, emptied before each test. It starts in `beforeAll`, so what this
+ * returns is a stand-in that forwards to it: tests can hold it from the top of the file.
+ */
+export function useSandbox(options: IDataObject = {}): Sandbox {
+	let started: Sandbox | undefined;
+	beforeAll(async () => {
+		started = await startSandbox({ quiet: true, ...options });
+	});
+	afterAll(async () => {
+		await started?.close();
+	});
+	beforeEach(() => started?.reset());
+	return new Proxy({} as Sandbox, {
+		get(_target, property) {
+			if (!started) throw new Error('The sandbox starts in beforeAll: use it inside tests and hooks');
+			const value = started[property as keyof Sandbox];
+			return typeof value === 'function' ? value.bind(started) : value;
+		},
+	});
+}
+
 /** The node's parameters mapped from each item's fields, as a user would map them. */
 export const MAPPED_FIELDS: INodeParameters = {
 	resource: 'contact',
