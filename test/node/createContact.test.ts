@@ -235,6 +235,20 @@ describe('Retries', () => {
 		// Second try: one request for the item that failed, none for those already created.
 		expect(sandbox.stats().requests).toBe(4);
 	});
+
+	it('with n8n’s "Retry On Fail", marks a 409 whose first try’s answer was lost', async () => {
+		const item = lead();
+		// FlowIQ created the contact, then answered 500: the node cannot know it was created.
+		sandbox.failNext({ status: 500, phase: 'after' });
+		const { outputs } = await runFlowIq({
+			sandbox,
+			items: [item],
+			settings: { onError: 'continueRegularOutput', retryOnFail: true, maxTries: 2, waitBetweenTries: 1 },
+		});
+		expect(pairedIndexes(outputs)).toEqual([[], [0], []]);
+		expect(outputs[1][0].json).toMatchObject({ after_retry: true, submitted: { phone_number: item.phone } });
+		expect(sandbox.stats().requests).toBe(2);
+	});
 });
 
 describe('Cancelling', () => {

@@ -17,7 +17,7 @@ import {
 import { credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
 import { affectsEveryItem, type ExistingContact } from '../helpers/outcome';
 import { runPool } from '../helpers/pool';
-import { RunMemory } from '../helpers/runMemory';
+import { RunMemory, type RunRecord } from '../helpers/runMemory';
 import { FlowIqTransport, type SendResult, type TransportOptions } from '../transport';
 
 /** Output indexes, in the order the node declares them. */
@@ -37,7 +37,8 @@ const LOCAL_ERROR_LABELS: Record<string, string> = {
 	invalid_tags: 'Invalid tags',
 };
 
-const createdContacts = new RunMemory();
+/** What earlier tries of the node learned, for n8n's "Retry On Fail". */
+const runMemory = new RunMemory();
 
 /** Settings for the whole run, read from the first item like n8n's own nodes do. */
 function readOptions(context: IExecuteFunctions): TransportOptions {
@@ -98,7 +99,7 @@ function resultFor(
 					existing_contact: sent.existingContact,
 					submitted,
 					message: sent.message,
-					...(sent.afterUncertainAttempt ? { after_retry: true } : {}),
+					...(sent.uncertainAttempt ? { after_retry: true } : {}),
 				},
 			};
 		case 'invalid':
@@ -251,26 +252,33 @@ async function sendAll(
 	const transport = new FlowIqTransport(context, decrypted, options);
 	const executionId = context.getExecutionId();
 	// Without an execution ID there is no telling one run from the next: remember nothing.
-	const created = executionId
-		? createdContacts.createdIn(`${executionId}:${node.name}`)
-		: new Map<string, IDataObject>();
+	const earlierTries: RunRecord = executionId
+		? runMemory.recordFor(`${executionId}:${node.name}`)
+		: { created: new Map(), uncertain: new Set() };
 
 	/** Set once a failure means no later request can succeed, or the run must stop. */
 	let stoppedBy: SendResult | undefined;
 
 	await runPool(toSend, () => transport.allowedConcurrency(), async ({ itemIndex, body }) => {
-		const remembered = created.get(body.phone_number);
+		const number = body.phone_number;
+		const remembered = earlierTries.created.get(number);
 		if (remembered) {
 			results[itemIndex] = { output: CREATED, json: remembered };
 			return;
 		}
-		const sent = stoppedBy ?? (await transport.createContact(body));
+		if (stoppedBy) {
+			results[itemIndex] = resultFor(context, itemIndex, body, stoppedBy);
+			return;
+		}
+		let sent = await transport.createContact(body);
+		if (earlierTries.uncertain.has(number)) sent = { ...sent, uncertainAttempt: true };
+		else if (sent.uncertainAttempt) earlierTries.uncertain.add(number);
 		const result = resultFor(context, itemIndex, body, sent);
 		results[itemIndex] = result;
-		if (result.output === CREATED) created.set(body.phone_number, result.json);
-		if (result.output !== 'error' || stoppedBy) return;
+		if (result.output === CREATED) earlierTries.created.set(number, result.json);
+		if (result.output !== 'error') return;
 		const everyItemFails = sent.kind === 'failed' && affectsEveryItem(sent.status);
-		if (!continueOnFail || everyItemFails || sent.kind === 'cancelled') stoppedBy = sent;
+		if (!continueOnFail || everyItemFails || sent.kind === 'cancelled') stoppedBy ??= sent;
 	});
 }
 

@@ -1,7 +1,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
+/** What one execution of one node has learned about the numbers it sent. */
+export interface RunRecord {
+	/** Contacts created, by E.164 phone number. */
+	created: Map<string, IDataObject>;
+	/** Numbers whose request may have reached FlowIQ, but whose answer was lost. */
+	uncertain: Set<string>;
+}
+
 /**
- * Contacts this node created, remembered per execution and node for a while.
+ * Remembers, per execution and node and for a while, what earlier tries of the node learned.
  *
  * n8n's "Retry On Fail" runs the whole node again for every item. Without this memory, a contact
  * created by the first try would come back as a 409 on the second and land on Duplicate. Retries
@@ -9,7 +17,7 @@ import type { IDataObject } from 'n8n-workflow';
  * that a long-lived n8n does not grow.
  */
 export class RunMemory {
-	private readonly runs = new Map<string, { touchedAt: number; created: Map<string, IDataObject> }>();
+	private readonly runs = new Map<string, RunRecord & { touchedAt: number }>();
 
 	constructor(
 		private readonly maxRuns = 20,
@@ -17,15 +25,14 @@ export class RunMemory {
 		private readonly now: () => number = Date.now,
 	) {}
 
-	/** The contacts already created in this run, by E.164 phone number. */
-	createdIn(runKey: string): Map<string, IDataObject> {
-		const run = this.runs.get(runKey) ?? { touchedAt: 0, created: new Map<string, IDataObject>() };
+	recordFor(runKey: string): RunRecord {
+		const run = this.runs.get(runKey) ?? { touchedAt: 0, created: new Map(), uncertain: new Set<string>() };
 		this.runs.delete(runKey);
 		this.forgetOld();
 		run.touchedAt = this.now();
 		// Re-inserting keeps the map in least-recently-used order.
 		this.runs.set(runKey, run);
-		return run.created;
+		return run;
 	}
 
 	private forgetOld() {

@@ -23,8 +23,8 @@ export type SendResult = (
 	| { kind: 'cancelled' }
 ) & {
 	attempts: number;
-	/** An earlier attempt may have reached FlowIQ and created the contact before its answer was lost. */
-	afterUncertainAttempt: boolean;
+	/** Some attempt may have reached FlowIQ and created the contact, but its answer was lost. */
+	uncertainAttempt: boolean;
 };
 
 type Exchange =
@@ -81,18 +81,18 @@ export class FlowIqTransport {
 		const rateLimitTries = maxRetries === 0 ? 0 : maxRetries + RATE_LIMIT_EXTRA_TRIES;
 		let retries = 0;
 		let rateLimitRetries = 0;
-		let afterUncertainAttempt = false;
+		let uncertainAttempt = false;
 
 		for (let attempts = 1; ; attempts++) {
-			if (!(await this.waitForPause())) return { kind: 'cancelled', attempts, afterUncertainAttempt };
+			if (!(await this.waitForPause())) return { kind: 'cancelled', attempts, uncertainAttempt };
 			const exchange = await this.post(body);
 			const cancelled = this.cancelSignal()?.aborted;
-			if (cancelled) return { kind: 'cancelled', attempts, afterUncertainAttempt };
+			if (cancelled) return { kind: 'cancelled', attempts, uncertainAttempt };
 
 			if ('failure' in exchange) {
 				const { timedOut, code } = exchange.failure;
 				if (retries < maxRetries) {
-					afterUncertainAttempt = true;
+					uncertainAttempt = true;
 					await this.sleep(retryDelay(retries++, undefined));
 					continue;
 				}
@@ -106,28 +106,28 @@ export class FlowIqTransport {
 						? 'Look the number up in FlowIQ before running again, or raise Timeout in the node options'
 						: 'Check the Base URL in the FlowIQ API credential and this machine’s network',
 					attempts,
-					afterUncertainAttempt: true,
+					uncertainAttempt: true,
 				};
 			}
 
 			const { statusCode, body: answer, headers } = exchange.response;
 			const outcome = classifyResponse(statusCode, answer);
+			// A 500, or a 502 or 504 from a proxy, can hide a request that FlowIQ did carry out.
+			uncertainAttempt ||= statusCode >= 500 && statusCode !== 503;
 			if (outcome.kind !== 'retry') {
 				if (outcome.kind === 'created' || outcome.kind === 'duplicate') this.recordSuccess();
-				return { ...outcome, attempts, afterUncertainAttempt };
+				return { ...outcome, attempts, uncertainAttempt };
 			}
 
 			const retryAfter = headers?.['retry-after'];
 			if (statusCode === 429) {
 				if (rateLimitRetries >= rateLimitTries) {
-					return this.gaveUp(outcome, attempts, afterUncertainAttempt);
+					return this.gaveUp(outcome, attempts, uncertainAttempt);
 				}
 				this.slowDown(retryDelay(rateLimitRetries++, retryAfter));
 				continue;
 			}
-			if (retries >= maxRetries) return this.gaveUp(outcome, attempts, afterUncertainAttempt);
-			// A 502 or 504 from a proxy can hide a request that FlowIQ did carry out.
-			afterUncertainAttempt ||= statusCode !== 503;
+			if (retries >= maxRetries) return this.gaveUp(outcome, attempts, uncertainAttempt);
 			await this.sleep(retryDelay(retries++, retryAfter));
 		}
 	}
@@ -135,7 +135,7 @@ export class FlowIqTransport {
 	private gaveUp(
 		outcome: Extract<ApiOutcome, { kind: 'retry' }>,
 		attempts: number,
-		afterUncertainAttempt: boolean,
+		uncertainAttempt: boolean,
 	): SendResult {
 		return {
 			kind: 'failed',
@@ -147,7 +147,7 @@ export class FlowIqTransport {
 					? 'FlowIQ is rate limiting this key: lower Max Concurrency, or spread the run out'
 					: 'FlowIQ is unavailable. Try again later; contacts already created stay created',
 			attempts,
-			afterUncertainAttempt,
+			uncertainAttempt,
 		};
 	}
 
