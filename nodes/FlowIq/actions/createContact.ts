@@ -177,7 +177,7 @@ export async function createContacts(this: IExecuteFunctions): Promise<INodeExec
 		let defaultCountry: string;
 		try {
 			input = readItemInput(this, itemIndex);
-			defaultCountry = String(this.getNodeParameter('options.defaultCountry', itemIndex, '')).trim().toUpperCase();
+			defaultCountry = String(this.getNodeParameter('options.defaultCountry', itemIndex, '') ?? '').trim().toUpperCase();
 		} catch (error) {
 			if (!continueOnFail) throw error;
 			results[itemIndex] = { output: 'error', error: error as NodeOperationError };

@@ -65,7 +65,7 @@ export function cleanName(raw: unknown): Cleaned<string> {
 		return problem('missing_name', `Name must be text, but got ${describeType(raw)}`);
 	}
 	const name = tidyText(raw);
-	return name ? ok(name) : problem('missing_name', 'Name holds only white space or control characters');
+	return /[^\p{Z}\p{Cf}]/u.test(name) ? ok(name) : problem('missing_name', 'Name holds only white space, control or invisible characters');
 }
 
 /** Accepts text or a whole JSON number (spreadsheets often turn phone columns into numbers). */

@@ -31,7 +31,7 @@ export function credentialProblem(credentials: FlowIqCredentials): string | unde
 	try {
 		url = new URL(apiBaseUrl(credentials));
 	} catch {
-		return `The Base URL "${credentials.baseUrl}" is not a URL: use ${DEFAULT_BASE_URL}`;
+		return `The Base URL "${String(credentials.baseUrl).replace(/fiq_\S*/gi, 'fiq_…')}" is not a URL: use ${DEFAULT_BASE_URL}`;
 	}
 	if (url.protocol === 'https:') return undefined;
 	if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined;
