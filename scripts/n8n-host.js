@@ -36,6 +36,9 @@ function nodeDistDir(nodeMajor) {
 /** Environment that puts the host's Node first on PATH and builds addons against its headers. */
 function hostEnv(major, extra = {}) {
 	const env = { ...process.env, ...extra };
+	// n8n reads NODE_ENV=test (which jest sets) as its own test suite: a silent logger, so
+	// `n8n execute` prints no run. A user's n8n never runs like that.
+	if (env.NODE_ENV === 'test') delete env.NODE_ENV;
 	const { nodeMajor } = HOSTS[major];
 	if (nodeMajor) {
 		const dist = nodeDistDir(nodeMajor);
@@ -233,7 +236,10 @@ async function runN8nOrFail(major, userFolder, args) {
 	return result;
 }
 
-/** Imports credentials and workflows (arrays of n8n's export format) into a user folder. */
+/**
+ * Imports credentials and workflows (arrays in n8n's export format) into a user folder: one CLI
+ * call for each kind, as every call costs seconds of n8n start-up.
+ */
 async function importIntoN8n(major, userFolder, { credentials = [], workflows = [] }) {
 	const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-import-'));
 	try {
@@ -242,10 +248,13 @@ async function importIntoN8n(major, userFolder, { credentials = [], workflows = 
 			fs.writeFileSync(file, JSON.stringify(credentials));
 			await runN8nOrFail(major, userFolder, ['import:credentials', `--input=${file}`]);
 		}
-		for (const workflow of workflows) {
-			const file = path.join(staging, `${workflow.id}.json`);
-			fs.writeFileSync(file, JSON.stringify(workflow));
-			await runN8nOrFail(major, userFolder, ['import:workflow', `--input=${file}`]);
+		if (workflows.length) {
+			const folder = path.join(staging, 'workflows');
+			fs.mkdirSync(folder);
+			for (const workflow of workflows) {
+				fs.writeFileSync(path.join(folder, `${workflow.id}.json`), JSON.stringify(workflow));
+			}
+			await runN8nOrFail(major, userFolder, ['import:workflow', '--separate', `--input=${folder}`]);
 		}
 	} finally {
 		fs.rmSync(staging, { recursive: true, force: true });
@@ -254,14 +263,14 @@ async function importIntoN8n(major, userFolder, { credentials = [], workflows = 
 
 /**
  * Runs a saved workflow with `n8n execute` and returns the run as n8n reports it, failed runs
- * included (their error is in `data.resultData.error`).
+ * included (their error is in `data.resultData.error`). The run is pretty-printed JSON from a line
+ * holding only "{" to the next line holding only "}": n8n 2.x may log before and after it.
  */
 async function executeWorkflow(major, userFolder, workflowId) {
 	const { stdout, stderr, code } = await runN8n(major, userFolder, ['execute', `--id=${workflowId}`, '--rawOutput']);
-	// The run is the JSON document that starts on a line of its own, after any log lines.
-	const start = stdout.search(/^\{$/m);
-	if (start < 0) throw new Error(`n8n execute (exit ${code}) printed no run data:\n${stderr}\n${stdout}`.trim());
-	return JSON.parse(stdout.slice(start));
+	const run = /^\{$[\s\S]*?^\}$/m.exec(stdout);
+	if (!run) throw new Error(`n8n execute (exit ${code}) printed no run data:\n${stderr}\n${stdout}`.trim());
+	return JSON.parse(run[0]);
 }
 
 module.exports = {
@@ -274,6 +283,7 @@ module.exports = {
 	packPackage,
 	installLikeCommunityNodes,
 	runN8n,
+	runN8nOrFail,
 	importIntoN8n,
 	executeWorkflow,
 	log,

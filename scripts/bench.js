@@ -1,0 +1,686 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench`: the FlowIQ node against n8n's own HTTP Request node calling POST /contact,
+ * side by side, in one run, through n8n-core's real WorkflowExecute (test/helpers/engine.ts).
+ * It prints figures; it asserts nothing.
+ *
+ *   npm run bench                  full run (about 5 minutes on 2 idle cores)
+ *   npm run bench -- --quick       smaller smoke run (about 40 s)
+ *   npm run bench -- --no-build    reuse the bench's previous build (bench/results/dist)
+ *   npm run bench -- --rounds 5    more rounds (median of them is reported)
+ *
+ * Set-up
+ * - The FlowIQ node is the built one, as n8n loads it: compiled by `tsc -p tsconfig.build.json`
+ *   (what `npm run build` runs) into bench/results/dist, so a rebuild of dist/ by someone else
+ *   during the bench cannot change or remove it. The HTTP Request node (version 4.3)
+ *   comes from the real n8n 1.x install that scripts/n8n-host.js keeps in ~/.cache; it is loaded
+ *   here with `n8n-workflow` pointed at this project's copy (the same version), so both nodes run
+ *   on one engine and one n8n-workflow, as they do inside n8n.
+ * - Both authenticate with the real `flowIqApi` credential type: HTTP Request uses it as a
+ *   predefined credential type, so both send the same `Authorization: Bearer fiq_...` header.
+ * - The sandbox (test/sandbox/cli.js) runs in its own process, like a remote API would, and is
+ *   reset before every run; its stats().maxInFlight is the "most requests in flight" figure.
+ * - Throughput cases run in this process, in rounds, in a rotating order, after a warm-up; the
+ *   reported value is the median over rounds. Memory is measured in a fresh child process per
+ *   run; module load time in fresh `node -e` processes.
+ *
+ * Output: a Markdown table on stdout, bench/results/latest.json and bench/results/latest.md.
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const Module = require('node:module');
+const os = require('node:os');
+const path = require('node:path');
+const readline = require('node:readline');
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+/** The bench's own build (gitignored with bench/results/): `npm run build` empties dist/ first, which
+ *  would pull the node from under other processes using it, or from under this bench. */
+const BUILD_DIR = path.join(RESULTS_DIR, 'dist');
+const FLOWIQ_NODE = path.join(BUILD_DIR, 'nodes', 'FlowIq', 'FlowIq.node.js');
+const FLOWIQ_CREDENTIAL = path.join(BUILD_DIR, 'credentials', 'FlowIqApi.credentials.js');
+const CONTACT_INPUT = path.join(BUILD_DIR, 'nodes', 'FlowIq', 'helpers', 'contactInput.js');
+const { KEYS } = require('../test/sandbox/fixtures');
+const { HOSTS, ensureHost } = require('./n8n-host');
+
+const HTTP_REQUEST_VERSION = 4.3;
+/** The node's Max Concurrency default (nodes/FlowIq/descriptions/ContactDescription.ts). */
+const MAX_CONCURRENCY = 5;
+const LATENCY_MS = 50;
+/** Sandbox rate limit for case 4, in requests per second: well below the 100/s that 5 requests
+ *  at 50 ms could reach, so the limit (not latency) decides the pace. */
+const RATE_LIMIT = 40;
+
+const SIZES = {
+	full: { rounds: 3, items: 2000, rawItems: 500, overheadItems: 1000, limitedItems: RATE_LIMIT * 10, memoryItems: 10000, memoryRuns: 1, loadRuns: 7, warmupItems: 300 },
+	quick: { rounds: 1, items: 300, rawItems: 200, overheadItems: 300, limitedItems: RATE_LIMIT * 3, memoryItems: 2000, memoryRuns: 1, loadRuns: 3, warmupItems: 100 },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function parseArgs(argv) {
+	const args = { quick: false, build: true, rounds: undefined, child: undefined, rest: {} };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--quick') args.quick = true;
+		else if (arg === '--no-build') args.build = false;
+		else if (arg === '--rounds') args.rounds = Number(argv[++i]);
+		else if (arg === '--child') args.child = argv[++i];
+		else if (arg.startsWith('--')) args.rest[arg.slice(2)] = argv[++i];
+		else throw new Error(`unknown argument ${arg}`);
+	}
+	return args;
+}
+
+const median = (values) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (value, digits = 0) => Number(value.toFixed(digits));
+const fmt = (value, digits = 0) =>
+	value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mb = (bytes) => bytes / 1024 / 1024;
+const say = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+/** Unique, valid South African mobile numbers: a number is never sent twice in one process (the
+ *  node remembers contacts it created per execution id, and the engine's id is constant). */
+let batchCounter = 0;
+function makeItems(count) {
+	const batch = String(batchCounter++ % 100).padStart(2, '0');
+	return Array.from({ length: count }, (_, i) => ({
+		name: `Bench Person ${i}`,
+		phone: `+278${batch}${String(i).padStart(5, '0')}1`,
+	}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading the engine and the two nodes (in this process or a child)
+
+/**
+ * Makes test/helpers/engine.ts loadable outside jest: TypeScript is transpiled on require (no type
+ * check), jest's global `afterAll` is collected and run by `shutdownEngine`, and the HTTP Request
+ * node's `n8n-workflow` / `n8n-core` resolve to this project's copies (same versions as the host's).
+ */
+function loadEngine(hostDir) {
+	const ts = require('typescript');
+	require.extensions['.ts'] = (module, filename) => {
+		const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+			fileName: filename,
+			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true },
+		});
+		module._compile(outputText, filename);
+	};
+	const shared = ['n8n-workflow', 'n8n-core', '@n8n/di'];
+	const resolve = Module._resolveFilename;
+	Module._resolveFilename = function (request, parent, ...rest) {
+		const fromHost = parent?.filename?.startsWith(hostDir + path.sep);
+		if (fromHost && shared.some((name) => request === name || request.startsWith(`${name}/`))) {
+			return require.resolve(request, { paths: [ROOT] });
+		}
+		return resolve.call(this, request, parent, ...rest);
+	};
+	const shutdownHooks = [];
+	global.afterAll = (hook) => shutdownHooks.push(hook);
+	const { runNode } = require('../test/helpers/engine.ts');
+	delete global.afterAll;
+
+	const { FlowIq } = require(FLOWIQ_NODE);
+	const { FlowIqApi } = require(FLOWIQ_CREDENTIAL);
+	const baseDir = path.join(hostDir, 'node_modules', 'n8n-nodes-base');
+	const { HttpRequest } = require(path.join(baseDir, 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js'));
+	const httpVersion = new HttpRequest().nodeVersions[HTTP_REQUEST_VERSION];
+	// n8n registers base nodes under their package-qualified name; n8n-core gives that type (and
+	// only that one) access to any credential type, which "predefined credential type" relies on.
+	const httpRequest = Object.create(httpVersion, {
+		description: { value: { ...httpVersion.description, name: 'n8n-nodes-base.httpRequest', version: HTTP_REQUEST_VERSION } },
+	});
+	return {
+		runNode,
+		flowIq: new FlowIq(),
+		httpRequest,
+		credentialType: new FlowIqApi(),
+		shutdownEngine: () => shutdownHooks.forEach((hook) => hook()),
+	};
+}
+
+/** One run of one node over `count` fresh items. Returns timings and what came out. */
+async function runCase(engine, sandboxUrl, { node, items: count, batching, onError }) {
+	const items = makeItems(count);
+	const credentials = { type: 'flowIqApi', data: { apiKey: KEYS.acme, baseUrl: sandboxUrl }, credentialType: engine.credentialType };
+	const settings = onError ? { onError } : undefined;
+	const options =
+		node === 'flowiq'
+			? {
+					nodeType: engine.flowIq,
+					parameters: { resource: 'contact', operation: 'create', name: '={{ $json.name }}', phoneNumber: '={{ $json.phone }}', options: {} },
+				}
+			: {
+					nodeType: engine.httpRequest,
+					parameters: {
+						method: 'POST',
+						url: `${sandboxUrl}/contact`,
+						authentication: 'predefinedCredentialType',
+						nodeCredentialType: 'flowIqApi',
+						sendBody: true,
+						specifyBody: 'json',
+						jsonBody: '={\n  "name": "{{ $json.name }}",\n  "phone_number": "{{ $json.phone }}"\n}',
+						options: batching ? { batching: { batch: batching } } : {},
+					},
+				};
+	const cpu = process.cpuUsage();
+	const started = performance.now();
+	const result = await engine.runNode({ ...options, items, credentials, settings });
+	const wallMs = performance.now() - started;
+	const cpuUsed = process.cpuUsage(cpu);
+	const outputs = result.outputs;
+	let ok;
+	let failed;
+	if (node === 'flowiq') {
+		ok = outputs[0].length + outputs[1].length;
+		failed = onError === 'continueErrorOutput' ? outputs[3].length : 0;
+	} else {
+		failed = outputs[0].filter((item) => item.json.error !== undefined).length;
+		ok = outputs[0].length - failed;
+	}
+	if (result.error) failed = count - ok;
+	const summary = { items: count, wallMs, cpuMs: (cpuUsed.user + cpuUsed.system) / 1000, ok, failed, error: result.error?.message };
+	// Not enumerable: kept for the memory child, left out of the JSON.
+	return Object.defineProperty(summary, 'result', { value: result });
+}
+
+/**
+ * Reference, not a node: plain Node `http` POSTs with `concurrency` in flight and a new connection
+ * each (as n8n's helpers make them). What this machine and the sandbox allow at all.
+ */
+async function rawHttpCase(sandboxUrl, { items: count, concurrency }) {
+	const http = require('node:http');
+	const items = makeItems(count);
+	const send = (item) =>
+		new Promise((resolve, reject) => {
+			const body = JSON.stringify({ name: item.name, phone_number: item.phone });
+			const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${KEYS.acme}` };
+			const request = http.request(`${sandboxUrl}/contact`, { method: 'POST', agent: false, headers }, (response) => {
+				response.resume();
+				response.on('end', () => resolve(response.statusCode));
+			});
+			request.on('error', reject);
+			request.end(body);
+		});
+	let next = 0;
+	let ok = 0;
+	const cpu = process.cpuUsage();
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < items.length) if ((await send(items[next++])) === 201) ok++;
+		}),
+	);
+	const wallMs = performance.now() - started;
+	const cpuUsed = process.cpuUsage(cpu);
+	return { items: count, wallMs, cpuMs: (cpuUsed.user + cpuUsed.system) / 1000, ok, failed: count - ok };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sandbox, in its own process
+
+async function startSandboxProcess() {
+	const child = spawn(process.execPath, [path.join(ROOT, 'test', 'sandbox', 'cli.js'), '--port', '0', '--quiet'], {
+		cwd: ROOT,
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const firstLine = await new Promise((resolve, reject) => {
+		const lines = readline.createInterface({ input: child.stdout });
+		lines.once('line', resolve);
+		child.once('exit', (code) => reject(new Error(`the sandbox exited (${code}) before listening`)));
+	});
+	const url = /listening on (\S+)/.exec(firstLine)?.[1];
+	if (!url) throw new Error(`unexpected sandbox output: ${firstLine}`);
+	// A new connection per call: a kept-alive one can be closed by the sandbox while this process
+	// waits for a memory child, and the next call would fail on it.
+	const control = (method, route, body) =>
+		new Promise((resolve, reject) => {
+			const payload = body ? JSON.stringify(body) : '';
+			const request = require('node:http').request(
+				`${url}/__sandbox/${route}`,
+				{ method, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+				(response) => {
+					let text = '';
+					response.setEncoding('utf8');
+					response.on('data', (chunk) => (text += chunk));
+					response.on('end', () =>
+						response.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`sandbox ${route}: ${response.statusCode} ${text}`)),
+					);
+				},
+			);
+			request.on('error', reject);
+			request.end(payload);
+		});
+	return {
+		url,
+		/** Sets latency and rate limit, then forgets contacts, stats and the rate-limit window. */
+		prepare: async ({ latencyMs = 0, rateLimit = 0 }) => {
+			await control('POST', 'configure', { latencyMs, rateLimit });
+			await control('POST', 'reset');
+		},
+		stats: () => control('GET', 'stats'),
+		stop: () => child.kill('SIGTERM'),
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: peak memory, module load time
+
+/** `--child memory`: one run in a fresh process, peak RSS over a baseline taken after warm-up. */
+async function memoryChild(rest) {
+	const engine = loadEngine(rest.host);
+	const gc = require('node:vm').runInNewContext('gc'); // spawned with --expose-gc
+	await runCase(engine, rest.sandbox, { node: rest.node, items: 50 });
+	gc();
+	gc();
+	const baseline = process.memoryUsage().rss;
+	const baselineHeap = process.memoryUsage().heapUsed;
+	// Writing 5 resets the kernel's peak-RSS counter (VmHWM) to the current RSS (Linux >= 4.0).
+	let kernelPeak = false;
+	try {
+		fs.writeFileSync('/proc/self/clear_refs', '5');
+		kernelPeak = true;
+	} catch {}
+	let sampledPeak = baseline;
+	const sampler = setInterval(() => {
+		sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
+	}, 5);
+	const run = await runCase(engine, rest.sandbox, { node: rest.node, items: Number(rest.items) });
+	clearInterval(sampler);
+	const hwm = kernelPeak ? Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) * 1024 : 0;
+	const peak = Math.max(hwm, sampledPeak, process.memoryUsage().rss);
+	// What is still held once garbage is collected (n8n keeps the run's output items, as here).
+	gc();
+	gc();
+	const retainedHeap = process.memoryUsage().heapUsed - baselineHeap;
+	if (!run.result) throw new Error('the run result should still be referenced here');
+	process.stdout.write(`${JSON.stringify({ ...run, baselineRss: baseline, peakRss: peak, retainedHeap, kernelPeak })}\n`);
+	engine.shutdownEngine();
+	process.exit(0);
+}
+
+function runMemoryChild(hostDir, sandboxUrl, node, items) {
+	const child = spawnSync(
+		process.execPath,
+		['--expose-gc', __filename, '--child', 'memory', '--node', node, '--items', String(items), '--sandbox', sandboxUrl, '--host', hostDir],
+		{ cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+	);
+	if (child.status !== 0) throw new Error(`memory child (${node}) failed:\n${child.stderr}`);
+	return JSON.parse(child.stdout.trim().split('\n').pop());
+}
+
+/** Milliseconds to require the built node in a fresh process, optionally after n8n-workflow. */
+function loadTimeMs(preloadWorkflow) {
+	const code = [
+		preloadWorkflow ? "require('n8n-workflow');" : '',
+		'const started = process.hrtime.bigint();',
+		`require(${JSON.stringify(FLOWIQ_NODE)});`,
+		'process.stdout.write(String(Number(process.hrtime.bigint() - started) / 1e6));',
+	].join('\n');
+	const child = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, encoding: 'utf8' });
+	if (child.status !== 0) throw new Error(`load-time child failed:\n${child.stderr}`);
+	return Number(child.stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone normalisation
+
+/** Numbers as people type them, with the default country the node would be given (or none). */
+function phoneSamples() {
+	const samples = [];
+	for (let i = 0; i < 250; i++) {
+		const d4 = String(1000 + ((i * 7919) % 9000));
+		const d3 = String(100 + ((i * 613) % 900));
+		samples.push(
+			[`+27 82 ${d3} ${d4}`, undefined],
+			[`0027-82-${d3}-${d4}`, undefined],
+			[`082 ${d3} ${d4}`, 'ZA'],
+			[`(082) ${d3}-${d4}`, 'ZA'],
+			[`+1 (415) ${d3}-${d4}`, undefined],
+			[`+44 20 7${d3} ${d4}`, undefined],
+			[`+91 98${d3} ${d4}0`, undefined],
+			[Number(`2782${d3}${d4}`), undefined],
+			[`+49 30 ${d3}${d4}`, undefined],
+			[i % 2 ? `+27 82 ${d3} ${d4} ext ${i}` : `call ${d4}`, undefined], // invalid on purpose
+		);
+	}
+	return samples;
+}
+
+function phoneThroughput(repeats) {
+	const { cleanPhone } = require(CONTACT_INPUT);
+	const samples = phoneSamples();
+	let valid = 0;
+	for (const [raw, country] of samples) if (cleanPhone(raw, country).ok) valid++;
+	for (let warm = 0; warm < 5; warm++) for (const [raw, country] of samples) cleanPhone(raw, country);
+	const rates = [];
+	for (let r = 0; r < repeats; r++) {
+		let count = 0;
+		const started = performance.now();
+		while (performance.now() - started < 500) {
+			for (const [raw, country] of samples) cleanPhone(raw, country);
+			count += samples.length;
+		}
+		rates.push(count / ((performance.now() - started) / 1000));
+	}
+	return { perSecond: median(rates), runs: rates, distinctInputs: samples.length, validShare: valid / samples.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark
+
+function machineInfo(hostDir) {
+	const version = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+	const hostModules = path.join(hostDir, 'node_modules');
+	return {
+		cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
+		cores: os.availableParallelism(),
+		memoryGB: round(os.totalmem() / 1024 ** 3, 1),
+		os: `${os.type()} ${os.release()} ${os.arch()}`,
+		node: process.version,
+		n8n: version(path.join(hostModules, 'n8n')),
+		n8nNodesBase: version(path.join(hostModules, 'n8n-nodes-base')),
+		n8nCore: version(path.dirname(require.resolve('n8n-core/package.json', { paths: [ROOT] }))),
+		n8nWorkflow: version(path.dirname(require.resolve('n8n-workflow/package.json', { paths: [ROOT] }))),
+		loadAverageAtStart: os.loadavg().map((value) => round(value, 2)),
+	};
+}
+
+function defineCases(size) {
+	const batching = { batchSize: MAX_CONCURRENCY, batchInterval: LATENCY_MS };
+	return [
+		{ id: 'flowiq', node: 'flowiq', items: size.items, latencyMs: LATENCY_MS },
+		{ id: 'httpDefaults', node: 'http', items: size.items, latencyMs: LATENCY_MS },
+		{ id: 'httpBatched', node: 'http', items: size.items, latencyMs: LATENCY_MS, batching },
+		{ id: 'rawHttp', node: 'raw', items: size.rawItems, latencyMs: LATENCY_MS, concurrency: MAX_CONCURRENCY },
+		{ id: 'flowiqZeroLatency', node: 'flowiq', items: size.overheadItems, latencyMs: 0 },
+		{ id: 'httpZeroLatency', node: 'http', items: size.overheadItems, latencyMs: 0 },
+		// Continue (using error output) so failed items are counted instead of stopping the run.
+		{ id: 'flowiqRateLimited', node: 'flowiq', items: size.limitedItems, latencyMs: LATENCY_MS, rateLimit: RATE_LIMIT, onError: 'continueErrorOutput' },
+		{ id: 'httpRateLimited', node: 'http', items: size.limitedItems, latencyMs: LATENCY_MS, rateLimit: RATE_LIMIT, onError: 'continueRegularOutput' },
+	];
+}
+
+async function main() {
+	const args = parseArgs(process.argv.slice(2));
+	if (args.child === 'memory') return await memoryChild(args.rest);
+	const size = { ...SIZES[args.quick ? 'quick' : 'full'] };
+	if (args.rounds) size.rounds = args.rounds;
+	const benchStarted = performance.now();
+
+	const hostDir = await ensureHost('1');
+	if (args.build) {
+		say(`tsc -p tsconfig.build.json --outDir ${path.relative(ROOT, BUILD_DIR)}`);
+		fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+		const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+		const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { cwd: ROOT, encoding: 'utf8' });
+		if (build.status !== 0) throw new Error(`the TypeScript build failed:\n${build.stdout}\n${build.stderr}`);
+	}
+	if (!fs.existsSync(FLOWIQ_NODE)) throw new Error(`${FLOWIQ_NODE} is missing: run without --no-build`);
+	const machine = machineInfo(hostDir);
+	if (HOSTS['1'].n8nVersion !== machine.n8n) say(`warning: expected n8n ${HOSTS['1'].n8nVersion}, found ${machine.n8n}`);
+
+	const sandbox = await startSandboxProcess();
+	const engine = loadEngine(hostDir);
+	const gc = (require('node:v8').setFlagsFromString('--expose-gc'), require('node:vm').runInNewContext('gc'));
+	try {
+		say(`warm-up (${size.warmupItems} items through each node)`);
+		for (const node of ['flowiq', 'http', 'flowiq', 'http']) {
+			await sandbox.prepare({});
+			await runCase(engine, sandbox.url, { node, items: size.warmupItems });
+		}
+
+		const cases = defineCases(size);
+		const runs = Object.fromEntries(cases.map(({ id }) => [id, []]));
+		for (let r = 0; r < size.rounds; r++) {
+			// Rotate the order each round so no case always runs first, or right after another.
+			const order = [...cases.slice(r % cases.length), ...cases.slice(0, r % cases.length)];
+			for (const spec of order) {
+				await sandbox.prepare(spec);
+				gc();
+				const run = spec.node === 'raw' ? await rawHttpCase(sandbox.url, spec) : await runCase(engine, sandbox.url, spec);
+				const stats = await sandbox.stats();
+				run.maxInFlight = stats.maxInFlight;
+				run.requests = stats.requests;
+				run.rateLimited = stats.rateLimited;
+				run.itemsPerSecond = run.items / (run.wallMs / 1000);
+				runs[spec.id].push(run);
+				say(
+					`round ${r + 1}/${size.rounds} ${spec.id.padEnd(18)} ${fmt(run.itemsPerSecond, 1).padStart(8)} items/s ` +
+						`in flight <= ${run.maxInFlight}, ${run.ok} ok, ${run.failed} failed, ${run.rateLimited} x 429` +
+						(run.error ? ` (run error: ${run.error})` : ''),
+				);
+			}
+		}
+
+		say(`peak memory: ${size.memoryItems} items, ${size.memoryRuns} run(s) per node, each in a fresh process`);
+		const memory = { flowiq: [], http: [] };
+		for (let r = 0; r < size.memoryRuns; r++) {
+			for (const node of r % 2 ? ['http', 'flowiq'] : ['flowiq', 'http']) {
+				await sandbox.prepare({});
+				const run = runMemoryChild(hostDir, sandbox.url, node, size.memoryItems);
+				run.extraMB = mb(run.peakRss - run.baselineRss);
+				run.retainedMB = mb(run.retainedHeap);
+				memory[node].push(run);
+				say(`memory ${node.padEnd(6)} +${fmt(run.extraMB, 1)} MB over a ${fmt(mb(run.baselineRss), 1)} MB baseline (heap retained after GC +${fmt(run.retainedMB, 1)} MB), ${run.ok} ok`);
+			}
+		}
+
+		say('module load time and phone normalisation');
+		const loads = { withWorkflow: [], cold: [] };
+		for (let r = 0; r < size.loadRuns; r++) {
+			loads.withWorkflow.push(loadTimeMs(true));
+			loads.cold.push(loadTimeMs(false));
+		}
+		const phones = phoneThroughput(args.quick ? 3 : 5);
+
+		const summary = summarise({ size, runs, memory, loads, phones });
+		const report = {
+			generatedAt: new Date().toISOString(),
+			command: `npm run bench${args.quick ? ' -- --quick' : ''}`,
+			machine: { ...machine, loadAverageAtEnd: os.loadavg().map((value) => round(value, 2)) },
+			settings: {
+				rounds: size.rounds,
+				maxConcurrency: MAX_CONCURRENCY,
+				latencyMs: LATENCY_MS,
+				rateLimitPerSecond: RATE_LIMIT,
+				httpRequestVersion: HTTP_REQUEST_VERSION,
+				httpRequestBatching: { batchSize: MAX_CONCURRENCY, batchInterval: LATENCY_MS },
+				httpRequestAuthentication: 'predefinedCredentialType: flowIqApi',
+				sizes: size,
+			},
+			summary,
+			runs,
+			memory,
+			moduleLoadMs: loads,
+			phoneNormalisation: phones,
+			benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
+		};
+		const markdown = toMarkdown(report);
+		fs.mkdirSync(RESULTS_DIR, { recursive: true });
+		fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+		fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), markdown);
+		process.stdout.write(`\n${markdown}\n`);
+		say(`wrote bench/results/latest.json and latest.md in ${report.benchSeconds} s`);
+	} finally {
+		sandbox.stop();
+		engine.shutdownEngine();
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary, targets and the Markdown table
+
+function summarise({ size, runs, memory, loads, phones }) {
+	const m = (id, field) => median(runs[id].map((run) => run[field]));
+	const worst = (id, field) => Math.max(...runs[id].map((run) => run[field]));
+	const ideal = MAX_CONCURRENCY / (LATENCY_MS / 1000);
+	const usPerItem = (id) => median(runs[id].map((run) => (run.wallMs * 1000) / run.items));
+	const cpuUsPerItem = (id) => median(runs[id].map((run) => (run.cpuMs * 1000) / run.items));
+	const s = {
+		ideal,
+		flowiq: { itemsPerSecond: m('flowiq', 'itemsPerSecond'), maxInFlight: worst('flowiq', 'maxInFlight'), failed: worst('flowiq', 'failed') },
+		httpDefaults: { itemsPerSecond: m('httpDefaults', 'itemsPerSecond'), maxInFlight: worst('httpDefaults', 'maxInFlight'), failed: worst('httpDefaults', 'failed') },
+		httpBatched: { itemsPerSecond: m('httpBatched', 'itemsPerSecond'), maxInFlight: worst('httpBatched', 'maxInFlight'), failed: worst('httpBatched', 'failed') },
+		rawHttp: { itemsPerSecond: m('rawHttp', 'itemsPerSecond'), maxInFlight: worst('rawHttp', 'maxInFlight') },
+		overhead: {
+			flowiqUs: usPerItem('flowiqZeroLatency'),
+			httpUs: usPerItem('httpZeroLatency'),
+			flowiqCpuUs: cpuUsPerItem('flowiqZeroLatency'),
+			httpCpuUs: cpuUsPerItem('httpZeroLatency'),
+			flowiqMaxInFlight: worst('flowiqZeroLatency', 'maxInFlight'),
+			httpMaxInFlight: worst('httpZeroLatency', 'maxInFlight'),
+		},
+		rateLimited: {
+			flowiqItemsPerSecond: m('flowiqRateLimited', 'itemsPerSecond'),
+			flowiqFailed: worst('flowiqRateLimited', 'failed'),
+			flowiq429: m('flowiqRateLimited', 'rateLimited'),
+			httpItemsPerSecond: m('httpRateLimited', 'itemsPerSecond'),
+			httpFailed: worst('httpRateLimited', 'failed'),
+			http429: m('httpRateLimited', 'rateLimited'),
+			items: size.limitedItems,
+		},
+		memory: {
+			items: size.memoryItems,
+			flowiqExtraMB: median(memory.flowiq.map((run) => run.extraMB)),
+			httpExtraMB: median(memory.http.map((run) => run.extraMB)),
+			flowiqRetainedMB: median(memory.flowiq.map((run) => run.retainedMB)),
+			httpRetainedMB: median(memory.http.map((run) => run.retainedMB)),
+			flowiqFailed: Math.max(...memory.flowiq.map((run) => run.items - run.ok)),
+			httpFailed: Math.max(...memory.http.map((run) => run.items - run.ok)),
+		},
+		loadMs: { withWorkflow: median(loads.withWorkflow), cold: median(loads.cold) },
+		phonesPerSecond: phones.perSecond,
+	};
+	// Ratios between nodes: the median of the ratios within each round, whose runs were minutes
+	// apart at most, so a machine that gets busier or quieter during the bench moves both sides.
+	const paired = (a, b, value) => median(runs[a].map((run, r) => value(run) / value(runs[b][r])));
+	const perItem = (run) => run.wallMs / run.items;
+	const cpuPerItem = (run) => run.cpuMs / run.items;
+	s.flowiq.ratioToIdeal = s.flowiq.itemsPerSecond / ideal;
+	s.flowiq.ratioToHttpBatched = paired('flowiq', 'httpBatched', (run) => run.itemsPerSecond);
+	s.flowiq.ratioToRawHttp = paired('flowiq', 'rawHttp', (run) => run.itemsPerSecond);
+	s.rawHttp.ratioToIdeal = s.rawHttp.itemsPerSecond / ideal;
+	s.overhead.ratio = paired('flowiqZeroLatency', 'httpZeroLatency', perItem);
+	s.overhead.cpuRatio = paired('flowiqZeroLatency', 'httpZeroLatency', cpuPerItem);
+	s.rateLimited.ratioToLimit = s.rateLimited.flowiqItemsPerSecond / RATE_LIMIT;
+
+	const target = (id, what, met, measured, missedBy) => ({ id, what, met, measured, ...(met ? {} : { missedBy }) });
+	const pct = (value) => `${fmt(value * 100)} %`;
+	s.targets = [
+		target('1', '≥ 0.9 of ideal', s.flowiq.ratioToIdeal >= 0.9, `${fmt(s.flowiq.ratioToIdeal, 2)} of ideal`, pct(1 - s.flowiq.ratioToIdeal / 0.9)),
+		target(
+			'2',
+			'≥ HTTP Request at equal concurrency, ≤ Max Concurrency in flight',
+			s.flowiq.ratioToHttpBatched >= 1 && s.flowiq.maxInFlight <= MAX_CONCURRENCY,
+			`${fmt(s.flowiq.ratioToHttpBatched, 2)}× HTTP Request (batched), ${s.flowiq.maxInFlight} in flight`,
+			s.flowiq.maxInFlight > MAX_CONCURRENCY ? `${s.flowiq.maxInFlight - MAX_CONCURRENCY} over the cap` : pct(1 - s.flowiq.ratioToHttpBatched),
+		),
+		target('3', '≤ 1.5× HTTP Request per-item overhead', s.overhead.ratio <= 1.5, `${fmt(s.overhead.ratio, 2)}×`, pct(s.overhead.ratio / 1.5 - 1)),
+		target(
+			'4',
+			`≥ 0.8 of R = ${RATE_LIMIT}/s, no failed items`,
+			s.rateLimited.ratioToLimit >= 0.8 && s.rateLimited.flowiqFailed === 0,
+			`${fmt(s.rateLimited.ratioToLimit, 2)} of R, ${s.rateLimited.flowiqFailed} failed`,
+			s.rateLimited.flowiqFailed > 0 ? `${s.rateLimited.flowiqFailed} items failed` : pct(1 - s.rateLimited.ratioToLimit / 0.8),
+		),
+		target('5a', `< 150 MB extra for ${fmt(size.memoryItems)} items`, s.memory.flowiqExtraMB < 150, `${fmt(s.memory.flowiqExtraMB, 1)} MB`, pct(s.memory.flowiqExtraMB / 150 - 1)),
+		target('5b', '≥ 50,000 numbers/s', s.phonesPerSecond >= 50000, `${fmt(s.phonesPerSecond)}/s`, pct(1 - s.phonesPerSecond / 50000)),
+		target('5c', '< 100 ms module load', s.loadMs.withWorkflow < 100, `${fmt(s.loadMs.withWorkflow, 1)} ms`, pct(s.loadMs.withWorkflow / 100 - 1)),
+	];
+	return s;
+}
+
+function toMarkdown({ machine, settings, summary: s, generatedAt, command, benchSeconds }) {
+	const { sizes } = settings;
+	const perSec = (value) => `${fmt(value, 1)} items/s`;
+	const met = (id) => {
+		const t = s.targets.find((candidate) => candidate.id === id);
+		return t.met ? '✅ met' : `❌ missed by ${t.missedBy}`;
+	};
+	const rows = [
+		['Measure', 'FlowIQ node', 'HTTP Request node', 'Target', 'Result'],
+		[
+			`1. ${fmt(sizes.items)} items, ${LATENCY_MS} ms latency, default options`,
+			`${perSec(s.flowiq.itemsPerSecond)} = **${fmt(s.flowiq.ratioToIdeal, 2)}** of ideal ${fmt(s.ideal)}/s (${MAX_CONCURRENCY} / ${LATENCY_MS} ms)`,
+			`(reference without n8n: plain Node \`http\`, ${MAX_CONCURRENCY} in flight: ${perSec(s.rawHttp.itemsPerSecond)} = ${fmt(s.rawHttp.ratioToIdeal, 2)} of ideal; FlowIQ node = ${fmt(s.flowiq.ratioToRawHttp, 2)} of it)`,
+			'≥ 0.9 of ideal',
+			met('1'),
+		],
+		[
+			'2a. Same workload, HTTP Request defaults',
+			'',
+			`${perSec(s.httpDefaults.itemsPerSecond)}, **${fmt(s.httpDefaults.maxInFlight)}** in flight`,
+			'(context: floods the API)',
+			'',
+		],
+		[
+			`2b. Same workload, HTTP Request batching ${MAX_CONCURRENCY} items / ${LATENCY_MS} ms`,
+			`${perSec(s.flowiq.itemsPerSecond)}, **${s.flowiq.maxInFlight}** in flight = **${fmt(s.flowiq.ratioToHttpBatched, 2)}×** HTTP Request`,
+			`${perSec(s.httpBatched.itemsPerSecond)}, **${s.httpBatched.maxInFlight}** in flight`,
+			`≥ HTTP Request, ≤ ${MAX_CONCURRENCY} in flight`,
+			met('2'),
+		],
+		[
+			`3. Per-item overhead, 0 ms latency (${fmt(sizes.overheadItems)} items; n8n process CPU in brackets)`,
+			`${fmt(s.overhead.flowiqUs)} µs (CPU ${fmt(s.overhead.flowiqCpuUs)} µs), ≤ ${s.overhead.flowiqMaxInFlight} in flight`,
+			`${fmt(s.overhead.httpUs)} µs (CPU ${fmt(s.overhead.httpCpuUs)} µs), ≤ ${fmt(s.overhead.httpMaxInFlight)} in flight`,
+			'≤ 1.5× HTTP Request',
+			`${met('3')}: **${fmt(s.overhead.ratio, 2)}×** (CPU ${fmt(s.overhead.cpuRatio, 2)}×)`,
+		],
+		[
+			`4. Rate limit R = ${RATE_LIMIT}/s, ${LATENCY_MS} ms latency, ${fmt(s.rateLimited.items)} items`,
+			`${perSec(s.rateLimited.flowiqItemsPerSecond)} = **${fmt(s.rateLimited.ratioToLimit, 2)}** of R, **${s.rateLimited.flowiqFailed}** failed, ${fmt(s.rateLimited.flowiq429)} × 429`,
+			`defaults: **${fmt(s.rateLimited.httpFailed)}** of ${fmt(s.rateLimited.items)} failed, ${fmt(s.rateLimited.http429)} × 429`,
+			'≥ 0.8 of R, 0 failed',
+			met('4'),
+		],
+		[
+			`5a. Peak memory, ${fmt(s.memory.items)} items (RSS over baseline, 0 ms latency)`,
+			`+${fmt(s.memory.flowiqExtraMB, 1)} MB (heap still held after GC: +${fmt(s.memory.flowiqRetainedMB, 1)} MB)`,
+			`+${fmt(s.memory.httpExtraMB, 1)} MB (heap after GC: +${fmt(s.memory.httpRetainedMB, 1)} MB; defaults${s.memory.httpFailed ? `, ${s.memory.httpFailed} failed` : ''})`,
+			'< 150 MB',
+			met('5a'),
+		],
+		['5b. Phone normalisation (cleanPhone, varied input)', `${fmt(s.phonesPerSecond)} numbers/s`, '', '≥ 50,000/s', met('5b')],
+		[
+			'5c. Load the built nodes/FlowIq/FlowIq.node.js (fresh process, median)',
+			`${fmt(s.loadMs.withWorkflow, 1)} ms with n8n-workflow already loaded (as in n8n); ${fmt(s.loadMs.cold, 1)} ms cold`,
+			'',
+			'< 100 ms',
+			met('5c'),
+		],
+	];
+	const table = rows.map((cells) => `| ${cells.join(' | ')} |`);
+	table.splice(1, 0, `|${' --- |'.repeat(rows[0].length)}`);
+	return [
+		`Measured ${generatedAt.slice(0, 10)} with \`${command}\` on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB RAM, ` +
+			`${machine.os}, Node ${machine.node}; n8n ${machine.n8n} (n8n-core ${machine.n8nCore}, n8n-workflow ${machine.n8nWorkflow}, ` +
+			`n8n-nodes-base ${machine.n8nNodesBase}, HTTP Request v${settings.httpRequestVersion}). ` +
+			`Median of ${settings.rounds} round(s); load average (1/5/15 min) ${machine.loadAverageAtStart.join(' / ')} at start, ` +
+			`${machine.loadAverageAtEnd.join(' / ')} at end; bench took ${benchSeconds} s.`,
+		'',
+		...table,
+		'',
+		`- Every run goes through n8n-core's \`WorkflowExecute\` (test/helpers/engine.ts) against the local sandbox, which runs in its own process and is reset before each run. ` +
+			`HTTP Request v${settings.httpRequestVersion} sends \`POST /contact\` with a JSON body built from expressions and the \`flowIqApi\` credential as a predefined credential type.`,
+		`- Figures are medians over rounds run in a rotating order; ratios between two cases are medians of the ratios within each round. In flight: the most \`/contact\` requests the sandbox held at once (worst round).`,
+		`- HTTP Request batching sends ${MAX_CONCURRENCY} requests every ${LATENCY_MS} ms without waiting for answers, so it can hold more than ${MAX_CONCURRENCY} in flight; with its defaults it sends every item at once.`,
+		`- Case 4: the sandbox admits ${RATE_LIMIT} requests in any sliding second and answers the rest 429 with \`Retry-After: 1\`; FlowIQ runs with "Continue (using error output)" so failed items are counted, HTTP Request with "Continue".`,
+		`- Case 5a: kernel peak RSS (VmHWM) of a fresh process over its RSS after a warm-up run, 0 ms latency, default options; "heap after GC" is what remains with the run's output still referenced.`,
+		'',
+	].join('\n');
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack ?? error}\n`);
+	process.exit(1);
+});

@@ -1,0 +1,382 @@
+'use strict';
+/**
+ * End-to-end: the packed package installed the way n8n's Community Nodes screen installs it,
+ * in a real n8n 1.x and 2.x, workflows run with `n8n execute` against the FlowIQ sandbox, and
+ * the credential dialog's "Test" through `n8n start`'s REST API.
+ *
+ * The n8n hosts live in ~/.cache/n8n-nodes-flowiq (scripts/n8n-host.js installs them on first
+ * use: about 3.5 minutes each). Every n8n CLI call costs seconds, so each major imports both
+ * credentials in one call and every workflow in one call.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const host = require('../../scripts/n8n-host');
+const dev = require('../../scripts/dev');
+const { startSandbox, fixtures } = require('../sandbox/server');
+
+const WORKFLOW_DIR = path.join(__dirname, 'workflows');
+const EXAMPLE_FILE = path.join(__dirname, '..', '..', 'examples', 'flowiq-create-contacts.json');
+
+const ACME_CREDENTIAL = { id: 'flowiqE2eAcme', name: 'FlowIQ e2e (acme)' };
+const REVOKED_CREDENTIAL = { id: 'flowiqE2eRevoked', name: 'FlowIQ e2e (revoked key)' };
+
+const REVOKED_ERROR = 'FlowIQ answered 401 (Invalid API key): API key has been revoked';
+const REVOKED_HINT = 'Check the API key in the FlowIQ API credential: copy a fresh fiq_ key from the FlowIQ dashboard';
+
+const SETUP_TIMEOUT = 15 * 60 * 1000; // covers a first-time host install (about 3.5 minutes each)
+const RUN_TIMEOUT = 120 * 1000;
+const SERVER_TIMEOUT = 240 * 1000;
+
+/** The example from examples/, re-pointed at this suite's acme credential. */
+function exampleWorkflow() {
+	const workflow = JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8'));
+	const flowIq = workflow.nodes.find((node) => node.type === 'n8n-nodes-flowiq.flowIq');
+	flowIq.credentials = { flowIqApi: { ...ACME_CREDENTIAL } };
+	return workflow;
+}
+
+function testWorkflows() {
+	return fs
+		.readdirSync(WORKFLOW_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => JSON.parse(fs.readFileSync(path.join(WORKFLOW_DIR, file), 'utf8')));
+}
+
+function credentialsFor(sandboxUrl) {
+	return [
+		{
+			...ACME_CREDENTIAL,
+			type: 'flowIqApi',
+			data: { apiKey: fixtures.KEYS.acme, tenantId: fixtures.ORGS.acme.tenantId, baseUrl: sandboxUrl },
+		},
+		{
+			...REVOKED_CREDENTIAL,
+			type: 'flowIqApi',
+			data: { apiKey: fixtures.KEYS.revoked, tenantId: fixtures.ORGS.acme.tenantId, baseUrl: sandboxUrl },
+		},
+	];
+}
+
+/** `json` and `pairedItem` of each item: what a downstream node and the editor see. */
+function shape(items) {
+	return (items ?? []).map(({ json, pairedItem }) => ({ json, pairedItem }));
+}
+
+/** The one input connection a node ran from, as { node, output } (n8n 2.x adds the run index). */
+function fedBy(runData, nodeName) {
+	const [task] = runData[nodeName];
+	expect(task.source).toHaveLength(1);
+	return { node: task.source[0].previousNode, output: task.source[0].previousNodeOutput ?? 0 };
+}
+
+/** A created contact as POST /contact answered it: the stored record without the summary fields. */
+function asCreated(contact) {
+	const { contact_summary, contact_summary_updated_at, ...answered } = contact; // eslint-disable-line no-unused-vars
+	return answered;
+}
+
+/** Status codes of the POST /contact requests the sandbox answered, with the time of each answer. */
+function contactPosts(requestLog) {
+	return requestLog
+		.map(({ at, line }) => ({ at, match: /^POST \/contact\S* (\d{3}|dropped|aborted) /.exec(line) }))
+		.filter(({ match }) => match)
+		.map(({ at, match }) => ({ at, status: match[1] }));
+}
+
+let packDir;
+let tarball;
+beforeAll(async () => {
+	packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-e2e-pack-'));
+	tarball = await dev.packPackageExclusive(packDir);
+}, SETUP_TIMEOUT);
+
+afterAll(() => {
+	if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
+});
+
+describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
+	let work;
+	let userFolder;
+	let sandbox;
+	let server;
+	const requestLog = [];
+
+	beforeAll(async () => {
+		await host.ensureHost(major);
+		work = fs.mkdtempSync(path.join(os.tmpdir(), `flowiq-e2e-n8n${major}-`));
+		userFolder = path.join(work, 'user');
+		host.installLikeCommunityNodes(userFolder, tarball);
+		sandbox = await startSandbox({ quiet: false, log: (line) => requestLog.push({ at: Date.now(), line }) });
+		await host.importIntoN8n(major, userFolder, {
+			credentials: credentialsFor(sandbox.url),
+			workflows: [exampleWorkflow(), ...testWorkflows()],
+		});
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		await server?.stop();
+		await sandbox?.close();
+		if (work) fs.rmSync(work, { recursive: true, force: true });
+	});
+
+	beforeEach(() => {
+		sandbox?.reset();
+		requestLog.length = 0;
+	});
+
+	/** Runs a saved workflow with `n8n execute` and returns its runData after checking it succeeded. */
+	async function execute(workflowId) {
+		const run = await host.executeWorkflow(major, userFolder, workflowId);
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(run).toMatchObject({ status: 'success', finished: true, mode: 'cli' });
+		return run.data.resultData.runData;
+	}
+
+	it(
+		'runs the example workflow: Created, Duplicate and Invalid reach their own downstream nodes',
+		async () => {
+			const runData = await execute('flowiqExampleLeads');
+			const outputs = runData.FlowIQ[0].data.main;
+			expect(outputs).toHaveLength(3);
+			const [created, duplicate, invalid] = outputs.map(shape);
+
+			// Created: the contact exactly as the sandbox answered the POST (stored record minus summary).
+			const stored = sandbox.contacts('acme');
+			expect(stored).toHaveLength(3); // the seeded "Existing Customer" and two new contacts
+			const storedBy = (whatsappId) => asCreated(stored.find((contact) => contact.whatsapp_id === whatsappId));
+			expect(created).toEqual([
+				{ json: storedBy('27821234567'), pairedItem: { item: 0 } },
+				{ json: storedBy('27827654321'), pairedItem: { item: 1 } },
+			]);
+			expect(created[0].json).toMatchObject({
+				full_name: 'Thandi Nkosi',
+				phone_number: '+27821234567',
+				whatsapp_id: '27821234567',
+				email: 'thandi@example.com',
+				tags: ['lead', 'website'],
+				organization_id: fixtures.ORGS.acme.id,
+			});
+			expect(created[1].json).toMatchObject({
+				full_name: 'Pieter van Wyk',
+				phone_number: '+27827654321',
+				email: null,
+				tags: ['lead'],
+			});
+			expect(Object.keys(created[0].json)).not.toContain('contact_summary');
+
+			expect(duplicate).toEqual([
+				{
+					json: {
+						existing_contact: { id: created[0].json.id, full_name: 'Thandi Nkosi', whatsapp_id: '27821234567' },
+						submitted: { name: 'Thandi N.', phone_number: '+27821234567', tags: 'Lead,repeat' },
+						message: 'Same phone number as item 1 earlier in this run',
+					},
+					pairedItem: { item: 4 },
+				},
+				{
+					json: {
+						existing_contact: {
+							id: fixtures.SEED_CONTACTS.acme[0].id,
+							full_name: 'Existing Customer',
+							whatsapp_id: '27825550100',
+						},
+						submitted: { name: 'Existing Customer', phone_number: '+27825550100', tags: 'customer' },
+						message: 'A contact with this phone number already exists',
+					},
+					pairedItem: { item: 5 },
+				},
+			]);
+
+			expect(invalid).toEqual([
+				{
+					json: {
+						error: 'Invalid WhatsApp number',
+						message: 'The provided phone number is not registered on WhatsApp',
+						reason: 'not_on_whatsapp',
+						source: 'api',
+						submitted: { name: 'Nobody Home', phone_number: '+27825550000' },
+					},
+					pairedItem: { item: 2 },
+				},
+				{
+					json: {
+						error: 'Invalid email',
+						message: 'Email "lerato@@example.com" is not a valid address (expected name@example.com)',
+						reason: 'invalid_email',
+						source: 'local',
+						submitted: {
+							name: 'Lerato Dlamini',
+							phone_number: '+27 83 111 2222',
+							email: 'lerato@@example.com',
+							tags: 'lead',
+						},
+					},
+					pairedItem: { item: 3 },
+				},
+			]);
+
+			// Each downstream NoOp ran once, fed by its own output, and received exactly those items.
+			const downstream = { 'New contacts': created, 'Already in FlowIQ': duplicate, 'Needs fixing': invalid };
+			Object.entries(downstream).forEach(([nodeName, items], output) => {
+				expect(runData[nodeName]).toHaveLength(1);
+				expect(fedBy(runData, nodeName)).toEqual({ node: 'FlowIQ', output });
+				const received = shape(runData[nodeName][0].data.main[0]);
+				expect(received.map((item) => item.json)).toEqual(items.map((item) => item.json));
+				expect(received.map((item) => item.pairedItem)).toEqual(items.map((_, index) => ({ item: index })));
+			});
+
+			// The local rejection and the in-run repeat cost no request.
+			expect(sandbox.stats()).toMatchObject({ requests: 4, byStatus: { 201: 2, 400: 1, 409: 1 } });
+		},
+		RUN_TIMEOUT,
+	);
+
+	it(
+		'sends every item to the error output under "On Error: Continue (using error output)" when the key is revoked',
+		async () => {
+			const runData = await execute('flowiqE2eErrorOutput');
+			const outputs = runData.FlowIQ[0].data.main;
+			expect(outputs).toHaveLength(4); // Created, Duplicate, Invalid and n8n's error output
+			expect(outputs.slice(0, 3).map((items) => items.length)).toEqual([0, 0, 0]);
+
+			const leads = JSON.parse(
+				testWorkflows()
+					.find((workflow) => workflow.id === 'flowiqE2eErrorOutput')
+					.nodes.find((node) => node.name === 'Leads').parameters.jsonOutput,
+			).leads;
+			expect(leads).toHaveLength(4);
+			// n8n puts the failed item's input back together with the node's { error, message }.
+			const expected = leads.map((lead, index) => ({
+				json: { ...lead, error: REVOKED_ERROR, message: REVOKED_HINT },
+				pairedItem: { item: index },
+			}));
+			expect(shape(outputs[3])).toEqual(expected);
+
+			expect(fedBy(runData, 'FlowIQ failed')).toEqual({ node: 'FlowIQ', output: 3 });
+			expect(shape(runData['FlowIQ failed'][0].data.main[0]).map((item) => item.json)).toEqual(
+				expected.map((item) => item.json),
+			);
+			for (const nodeName of ['New contacts', 'Already in FlowIQ', 'Needs fixing']) {
+				expect(runData[nodeName]).toBeUndefined();
+			}
+
+			// Three distinct numbers were sent (the fourth item repeats the first): all refused, none stored.
+			expect(sandbox.stats()).toMatchObject({ requests: 3, byStatus: { 401: 3 } });
+			expect(sandbox.contacts('acme')).toHaveLength(1);
+		},
+		RUN_TIMEOUT,
+	);
+
+	it(
+		'waits out a 429 with Retry-After and creates the contact on the retry',
+		async () => {
+			sandbox.failNext({ status: 429, retryAfter: 1 });
+			const runData = await execute('flowiqE2eRateLimit');
+			const [created, duplicate, invalid] = runData.FlowIQ[0].data.main.map(shape);
+
+			const stored = sandbox.contacts('acme').find((contact) => contact.whatsapp_id === '27843217654');
+			expect(stored).toBeDefined();
+			expect(created).toEqual([{ json: asCreated(stored), pairedItem: { item: 0 } }]);
+			expect(created[0].json).toMatchObject({ full_name: 'Rita Rate', phone_number: '+27843217654', tags: ['retry'] });
+			expect(duplicate).toEqual([]);
+			expect(invalid).toEqual([]);
+			expect(shape(runData['New contacts'][0].data.main[0]).map((item) => item.json)).toEqual([created[0].json]);
+
+			expect(sandbox.stats()).toMatchObject({
+				requests: 2,
+				byStatus: { 429: 1, 201: 1 },
+				faultsInjected: { 429: 1 },
+				queuedFaults: 0,
+			});
+			const posts = contactPosts(requestLog);
+			expect(posts.map((post) => post.status)).toEqual(['429', '201']);
+			// Retry-After: 1 was honoured (without it the first retry waits at most 500 ms).
+			expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(900);
+		},
+		RUN_TIMEOUT,
+	);
+
+	it(
+		'takes its fields from expressions over earlier nodes, with the phone from two nodes back',
+		async () => {
+			const runData = await execute('flowiqE2eExpressions');
+			// The node right before FlowIQ has no mobile: the phone can only come from $('One item per person').
+			const before = shape(runData['Without the mobile'][0].data.main[0]);
+			expect(before.map((item) => item.json)).toEqual([
+				{ first: 'Ada', last: 'Lovelace', labels: ['a', 'b'] },
+				{ first: 'Grace', last: 'Hopper', labels: ['c', ' a ', 'C'] },
+			]);
+
+			const [created, duplicate, invalid] = runData.FlowIQ[0].data.main.map(shape);
+			expect(duplicate).toEqual([]);
+			expect(invalid).toEqual([]);
+			const stored = sandbox.contacts('acme');
+			const storedBy = (whatsappId) => asCreated(stored.find((contact) => contact.whatsapp_id === whatsappId));
+			expect(created).toEqual([
+				{ json: storedBy('27821234567'), pairedItem: { item: 0 } },
+				{ json: storedBy('27837654321'), pairedItem: { item: 1 } },
+			]);
+			expect(created.map((item) => item.json)).toEqual([
+				expect.objectContaining({
+					full_name: 'Ada Lovelace',
+					phone_number: '+27821234567', // "082 123 4567" read in ZA
+					email: 'ada@example.com',
+					tags: ['a', 'b'],
+				}),
+				expect.objectContaining({
+					full_name: 'Grace Hopper',
+					phone_number: '+27837654321', // "(083) 765-4321" read in ZA
+					email: 'grace@example.com',
+					tags: ['c', 'a'], // from a list: trimmed, repeats dropped ignoring case
+				}),
+			]);
+			expect(sandbox.stats()).toMatchObject({ requests: 2, byStatus: { 201: 2 } });
+		},
+		RUN_TIMEOUT,
+	);
+
+	it(
+		'passes the credential dialog test for the acme key and names the revoked key (n8n start, REST)',
+		async () => {
+			server = await dev.startN8n({ major, userFolder, port: await dev.freePort() });
+			const { cookie, created } = await dev.setupOwner(server.url);
+			expect(created).toBe(true);
+
+			// What the editor's credential dialog does: load the stored credential (secrets redacted),
+			// then POST it to /rest/credentials/test, where n8n swaps the stored secret back in.
+			const testStored = async (id) => {
+				const { data: stored } = await dev.rest(server.url, `/credentials/${id}?includeData=true`, { cookie });
+				expect(stored).toMatchObject({ id, type: 'flowIqApi', data: { tenantId: 'acme', baseUrl: sandbox.url } });
+				expect(stored.data.apiKey).not.toMatch(/^fiq_/);
+				const { data: result } = await dev.rest(server.url, '/credentials/test', {
+					method: 'POST',
+					cookie,
+					body: { credentials: stored },
+				});
+				return result;
+			};
+
+			expect(await testStored(ACME_CREDENTIAL.id)).toEqual({
+				status: 'OK',
+				message: 'Connected: FlowIQ accepted the API key for tenant “acme”',
+			});
+			const revoked = await testStored(REVOKED_CREDENTIAL.id);
+			expect(revoked.status).toBe('Error');
+			expect(revoked.message).toContain('API key has been revoked');
+
+			// One read-only probe each: GET /contact answered 404 (no such contact) and 401 (revoked).
+			const answered = requestLog.map(({ line }) => {
+				const [method, target, status] = line.split(' ');
+				return `${method} ${target.split('?')[0]} ${status}`;
+			});
+			expect(answered).toEqual(['GET /contact 404', 'GET /contact 401']);
+			expect(sandbox.contacts('acme')).toHaveLength(1);
+
+			await server.stop();
+			server = undefined;
+		},
+		SERVER_TIMEOUT,
+	);
+});
