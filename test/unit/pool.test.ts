@@ -7,7 +7,7 @@ describe('runPool', () => {
 		let running = 0;
 		let most = 0;
 		const seen: number[] = [];
-		await runPool([...Array(20).keys()], () => 3, async (task) => {
+		await runPool([...Array(20).keys()], 3, async (task) => {
 			running++;
 			most = Math.max(most, running);
 			await tick(task % 3);
@@ -18,22 +18,39 @@ describe('runPool', () => {
 		expect(most).toBe(3);
 	});
 
-	it('follows a limit that changes while it runs', async () => {
-		let limit = 4;
-		let running = 0;
-		const concurrencyAtStart: number[] = [];
-		await runPool([...Array(12).keys()], () => limit, async (task) => {
-			running++;
-			concurrencyAtStart.push(running);
-			if (task === 3) limit = 1;
-			await tick(2);
-			running--;
+	it('pulls a task from a generator only when a slot is free', async () => {
+		const events: string[] = [];
+		function* tasks() {
+			for (let task = 0; task < 4; task++) {
+				events.push(`prepare ${task}`);
+				yield task;
+			}
+		}
+		await runPool(tasks(), 2, async (task) => {
+			events.push(`start ${task}`);
+			await tick(5);
 		});
-		expect(Math.max(...concurrencyAtStart.slice(0, 4))).toBe(4);
-		expect(Math.max(...concurrencyAtStart.slice(8))).toBe(1);
+		expect(events.slice(0, 4)).toEqual(['prepare 0', 'start 0', 'prepare 1', 'start 1']);
+		expect(events).toHaveLength(8);
+	});
+
+	it('stops pulling and rejects when preparing a task throws, after the running ones settle', async () => {
+		const finished: number[] = [];
+		function* tasks() {
+			yield 0;
+			yield 1;
+			throw new Error('bad parameter');
+		}
+		await expect(
+			runPool(tasks(), 5, async (task) => {
+				await tick(5);
+				finished.push(task);
+			}),
+		).rejects.toThrow('bad parameter');
+		expect(finished.sort()).toEqual([0, 1]);
 	});
 
 	it('resolves at once for no tasks', async () => {
-		await expect(runPool([], () => 5, async () => undefined)).resolves.toBeUndefined();
+		await expect(runPool([], 5, async () => undefined)).resolves.toBeUndefined();
 	});
 });

@@ -25,6 +25,11 @@ const CREATED = 0;
 const DUPLICATE = 1;
 const INVALID = 2;
 
+interface ContactToSend {
+	itemIndex: number;
+	body: ContactRequestBody;
+}
+
 type ItemResult =
 	| { output: typeof CREATED | typeof DUPLICATE | typeof INVALID; json: IDataObject }
 	| { output: 'error'; error: NodeApiError | NodeOperationError };
@@ -162,52 +167,59 @@ function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number):
 }
 
 export async function createContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const context = this;
 	const items = this.getInputData();
-	const options = readOptions(this);
 	const results: ItemResult[] = new Array(items.length);
 	const continueOnFail = this.continueOnFail();
 
 	/** First item with each number: the only one sent. Later ones wait for it. */
 	const leaders = new Map<string, number>();
 	const followers: Array<{ itemIndex: number; leaderIndex: number; body: ContactRequestBody }> = [];
-	const toSend: Array<{ itemIndex: number; body: ContactRequestBody }> = [];
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		let input: RawContactInput;
-		let defaultCountry: string;
-		try {
-			input = readItemInput(this, itemIndex);
-			defaultCountry = String(this.getNodeParameter('options.defaultCountry', itemIndex, '') ?? '').trim().toUpperCase();
-		} catch (error) {
-			if (!continueOnFail) throw error;
-			results[itemIndex] = { output: 'error', error: error as NodeOperationError };
-			continue;
-		}
-		const cleaned = cleanContact(input, defaultCountry || undefined);
-		if (!cleaned.ok) {
-			const submitted = compact({
-				name: input.name as string,
-				phone_number: input.phoneNumber as string,
-				email: input.email as string,
-				tags: input.tags as string,
-			});
-			results[itemIndex] = {
-				output: INVALID,
-				json: invalidJson(cleaned.reason, LOCAL_ERROR_LABELS[cleaned.reason], cleaned.message, 'local', submitted),
-			};
-			continue;
-		}
-		const body = cleaned.value;
-		const leaderIndex = leaders.get(body.phone_number);
-		if (leaderIndex === undefined) {
-			leaders.set(body.phone_number, itemIndex);
-			toSend.push({ itemIndex, body });
-		} else {
-			followers.push({ itemIndex, leaderIndex, body });
+	/**
+	 * Cleans item after item, recording those that need no request, and yields the rest. The pool
+	 * pulls from it as requests finish, so cleaning overlaps with waiting for FlowIQ.
+	 */
+	function* contactsToSend(): Generator<ContactToSend> {
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			let input: RawContactInput;
+			let defaultCountry: string;
+			try {
+				input = readItemInput(context, itemIndex);
+				defaultCountry = String(context.getNodeParameter('options.defaultCountry', itemIndex, '') ?? '')
+					.trim()
+					.toUpperCase();
+			} catch (error) {
+				if (!continueOnFail) throw error;
+				results[itemIndex] = { output: 'error', error: error as NodeOperationError };
+				continue;
+			}
+			const cleaned = cleanContact(input, defaultCountry || undefined);
+			if (!cleaned.ok) {
+				const submitted = compact({
+					name: input.name as string,
+					phone_number: input.phoneNumber as string,
+					email: input.email as string,
+					tags: input.tags as string,
+				});
+				results[itemIndex] = {
+					output: INVALID,
+					json: invalidJson(cleaned.reason, LOCAL_ERROR_LABELS[cleaned.reason], cleaned.message, 'local', submitted),
+				};
+				continue;
+			}
+			const body = cleaned.value;
+			const leaderIndex = leaders.get(body.phone_number);
+			if (leaderIndex === undefined) {
+				leaders.set(body.phone_number, itemIndex);
+				yield { itemIndex, body };
+			} else {
+				followers.push({ itemIndex, leaderIndex, body });
+			}
 		}
 	}
 
-	if (toSend.length) await sendAll(this, options, toSend, results, continueOnFail);
+	await sendAll(this, readOptions(this), contactsToSend(), results, continueOnFail);
 
 	for (const { itemIndex, leaderIndex, body } of followers) {
 		results[itemIndex] = followerResult(results[leaderIndex], leaderIndex, { ...body });
@@ -218,7 +230,7 @@ export async function createContacts(this: IExecuteFunctions): Promise<INodeExec
 async function sendAll(
 	context: IExecuteFunctions,
 	options: TransportOptions,
-	toSend: Array<{ itemIndex: number; body: ContactRequestBody }>,
+	toSend: Iterable<ContactToSend>,
 	results: ItemResult[],
 	continueOnFail: boolean,
 ) {
@@ -259,7 +271,7 @@ async function sendAll(
 	/** Set once a failure means no later request can succeed, or the run must stop. */
 	let stoppedBy: SendResult | undefined;
 
-	await runPool(toSend, () => transport.allowedConcurrency(), async ({ itemIndex, body }) => {
+	await runPool(toSend, options.maxConcurrency, async ({ itemIndex, body }) => {
 		const number = body.phone_number;
 		const remembered = earlierTries.created.get(number);
 		if (remembered) {

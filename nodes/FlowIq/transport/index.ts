@@ -9,6 +9,7 @@ import { retryDelay } from '../helpers/backoff';
 import { apiBaseUrl, type FlowIqCredentials } from '../helpers/credentials';
 import type { ContactRequestBody } from '../helpers/contactInput';
 import { classifyResponse, type ApiOutcome } from '../helpers/outcome';
+import { RatePacer } from '../helpers/pacer';
 
 export interface TransportOptions {
 	timeout: number;
@@ -32,8 +33,8 @@ type Exchange =
 	| { failure: { timedOut: boolean; code: string } };
 
 /**
- * 429s are FlowIQ asking us to slow down, not failures: they pause every request and narrow the
- * concurrency instead of counting against Max Retries, up to this many extra tries per contact.
+ * 429s are FlowIQ asking us to slow down, not failures: they pause and then pace every request
+ * instead of counting against Max Retries, up to this many extra tries per contact.
  */
 const RATE_LIMIT_EXTRA_TRIES = 10;
 
@@ -59,22 +60,14 @@ function networkFailure(error: WrappedNetworkError): { timedOut: boolean; code: 
  * backoff, and the shared slow-down when FlowIQ answers 429.
  */
 export class FlowIqTransport {
-	private concurrency: number;
 	private pausedUntil = 0;
-	private successesSinceSlowDown = 0;
+	private readonly pacer = new RatePacer();
 
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly credentials: ICredentialsDecrypted,
 		private readonly options: TransportOptions,
-	) {
-		this.concurrency = options.maxConcurrency;
-	}
-
-	/** How many requests may be in flight now; lower than Max Concurrency after a 429. */
-	allowedConcurrency(): number {
-		return this.concurrency;
-	}
+	) {}
 
 	async createContact(body: ContactRequestBody): Promise<SendResult> {
 		const { maxRetries } = this.options;
@@ -84,7 +77,9 @@ export class FlowIqTransport {
 		let uncertainAttempt = false;
 
 		for (let attempts = 1; ; attempts++) {
-			if (!(await this.waitForPause())) return { kind: 'cancelled', attempts, uncertainAttempt };
+			if (!(await this.waitForPause()) || !(await this.sleep(this.pacer.reserve()))) {
+				return { kind: 'cancelled', attempts, uncertainAttempt };
+			}
 			const exchange = await this.post(body);
 			const cancelled = this.cancelSignal()?.aborted;
 			if (cancelled) return { kind: 'cancelled', attempts, uncertainAttempt };
@@ -114,8 +109,8 @@ export class FlowIqTransport {
 			const outcome = classifyResponse(statusCode, answer);
 			// A 500, or a 502 or 504 from a proxy, can hide a request that FlowIQ did carry out.
 			uncertainAttempt ||= statusCode >= 500 && statusCode !== 503;
+			if (statusCode !== 429) this.pacer.recordAccepted();
 			if (outcome.kind !== 'retry') {
-				if (outcome.kind === 'created' || outcome.kind === 'duplicate') this.recordSuccess();
 				return { ...outcome, attempts, uncertainAttempt };
 			}
 
@@ -177,21 +172,10 @@ export class FlowIqTransport {
 		}
 	}
 
-	/** A 429 pauses every request until FlowIQ's hint has passed and halves the concurrency. */
+	/** A 429 pauses every request until FlowIQ's hint has passed, then paces them. */
 	private slowDown(waitMs: number) {
-		const now = Date.now();
-		if (this.pausedUntil <= now) this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
-		this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
-		this.successesSinceSlowDown = 0;
-	}
-
-	/** Widens the concurrency again, one slot per full round of answers without a 429. */
-	private recordSuccess() {
-		if (this.concurrency >= this.options.maxConcurrency) return;
-		if (++this.successesSinceSlowDown >= this.concurrency) {
-			this.concurrency++;
-			this.successesSinceSlowDown = 0;
-		}
+		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
+		this.pacer.recordRateLimited();
 	}
 
 	private cancelSignal(): AbortSignal | undefined {
