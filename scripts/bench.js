@@ -6,7 +6,7 @@
  * It prints figures; it asserts nothing.
  *
  *   npm run bench                  full run (about 5 minutes on 2 idle cores)
- *   npm run bench -- --quick       smaller smoke run (about 40 s)
+ *   npm run bench -- --quick       smaller smoke run (about 1 minute)
  *   npm run bench -- --no-build    reuse the bench's previous build (bench/results/dist)
  *   npm run bench -- --rounds 5    more rounds (median of them is reported)
  *
@@ -21,6 +21,8 @@
  *   predefined credential type, so both send the same `Authorization: Bearer fiq_...` header.
  * - The sandbox (test/sandbox/cli.js) runs in its own process, like a remote API would, and is
  *   reset before every run; its stats().maxInFlight is the "most requests in flight" figure.
+ * - A plain Node `http` client with the same concurrency is measured too, as the reference for
+ *   what this machine and the sandbox allow without n8n.
  * - Throughput cases run in this process, in rounds, in a rotating order, after a warm-up; the
  *   reported value is the median over rounds. Memory is measured in a fresh child process per
  *   run; module load time in fresh `node -e` processes.
