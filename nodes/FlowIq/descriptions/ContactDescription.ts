@@ -87,7 +87,7 @@ export const contactFields: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 50 },
 				default: 5,
 				description:
-					'How many requests FlowIQ receives at once. The node lowers it by itself while FlowIQ answers 429 (too many requests).',
+					'How many requests FlowIQ receives at once, at most. After a 429 (too many requests) the node also slows its pace by itself.',
 			},
 			{
 				displayName: 'Max Retries',
