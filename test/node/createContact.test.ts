@@ -193,12 +193,26 @@ describe('Retries', () => {
 		expect(sandbox.stats().requests).toBe(4);
 	});
 
-	it('marks a 409 that follows a lost answer: the first attempt created it', async () => {
+	it('reports its own contact as Created when a retry meets the contact a lost answer hid', async () => {
 		sandbox.failNext({ status: 502, phase: 'after' });
 		const item = lead();
 		const { outputs } = await runFlowIq({ sandbox, items: [item], options: fast });
-		expect(outputs[1][0].json).toMatchObject({ after_retry: true, submitted: { phone_number: item.phone } });
-		expect(sandbox.contacts('acme').filter((contact: { phone_number: string }) => contact.phone_number === item.phone)).toHaveLength(1);
+		expect(pairedIndexes(outputs)).toEqual([[0], [], []]);
+		const stored = sandbox.contacts('acme').filter((contact: { phone_number: string }) => contact.phone_number === item.phone);
+		expect(stored).toHaveLength(1);
+		expect(outputs[0][0].json).toEqual(stored[0]);
+		// POST (502), POST (409), then the read-only look-up.
+		expect(sandbox.stats().byStatus).toEqual({ 502: 1, 409: 1, 200: 1 });
+	});
+
+	it('keeps a contact that existed before the lost answer a Duplicate, marked after_retry', async () => {
+		sandbox.failNext({ status: 504 });
+		const { outputs } = await runFlowIq({ sandbox, items: [lead({ phone: '+27 82 555 0100' })], options: fast });
+		expect(pairedIndexes(outputs)).toEqual([[], [0], []]);
+		expect(outputs[1][0].json).toMatchObject({
+			after_retry: true,
+			existing_contact: { id: fixtures.SEED_CONTACTS.acme[0].id },
+		});
 	});
 
 	it.each([
@@ -236,18 +250,18 @@ describe('Retries', () => {
 		expect(sandbox.stats().requests).toBe(4);
 	});
 
-	it('with n8n’s "Retry On Fail", marks a 409 whose first try’s answer was lost', async () => {
+	it('with n8n’s "Retry On Fail", reports as Created the contact a first try’s lost answer hid', async () => {
 		const item = lead();
-		// FlowIQ created the contact, then answered 500: the node cannot know it was created.
+		// FlowIQ created the contact, then answered 500; the next try meets it as a 409.
 		sandbox.failNext({ status: 500, phase: 'after' });
 		const { outputs } = await runFlowIq({
 			sandbox,
 			items: [item],
 			settings: { onError: 'continueRegularOutput', retryOnFail: true, maxTries: 2, waitBetweenTries: 1 },
 		});
-		expect(pairedIndexes(outputs)).toEqual([[], [0], []]);
-		expect(outputs[1][0].json).toMatchObject({ after_retry: true, submitted: { phone_number: item.phone } });
-		expect(sandbox.stats().requests).toBe(2);
+		expect(pairedIndexes(outputs)).toEqual([[0], [], []]);
+		expect(outputs[0][0].json).toMatchObject({ phone_number: item.phone });
+		expect(sandbox.contacts('acme')).toHaveLength(2);
 	});
 });
 

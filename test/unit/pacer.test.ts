@@ -11,6 +11,7 @@ describe('RatePacer', () => {
 		expect(pacer.reserve()).toBe(0);
 		expect(pacer.reserve()).toBe(0);
 		expect(pacer.currentRate()).toBeUndefined();
+		expect(pacer.isPacing()).toBe(false);
 	});
 
 	it('paces at 95 % of what FlowIQ accepted in the second before the 429', () => {
@@ -44,6 +45,18 @@ describe('RatePacer', () => {
 		clock.now += 2000;
 		pacer.reserve();
 		expect(pacer.currentRate()).toBe(2);
+	});
+
+	it('raises a high pace by 5 % at a time', () => {
+		const { clock, pacer } = pacerAt();
+		for (let i = 0; i < 40; i++) pacer.recordAccepted();
+		pacer.recordRateLimited();
+		clock.now += 1999;
+		pacer.reserve();
+		expect(pacer.currentRate()).toBe(38);
+		clock.now += 1;
+		pacer.reserve();
+		expect(pacer.currentRate()).toBeCloseTo(39.9);
 	});
 
 	it('forgets answers older than a second', () => {

@@ -10,7 +10,7 @@ describe('RunMemory', () => {
 
 	it('keeps the numbers whose answer was lost', () => {
 		const memory = new RunMemory();
-		memory.recordFor('exec-1:FlowIQ').uncertain.add('+27123456789');
+		memory.recordFor('exec-1:FlowIQ').uncertain.set('+27123456789', 1000);
 		expect(memory.recordFor('exec-1:FlowIQ').uncertain.has('+27123456789')).toBe(true);
 	});
 

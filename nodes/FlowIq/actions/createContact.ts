@@ -266,7 +266,7 @@ async function sendAll(
 	// Without an execution ID there is no telling one run from the next: remember nothing.
 	const earlierTries: RunRecord = executionId
 		? runMemory.recordFor(`${executionId}:${node.name}`)
-		: { created: new Map(), uncertain: new Set() };
+		: { created: new Map(), uncertain: new Map() };
 
 	/** Set once a failure means no later request can succeed, or the run must stop. */
 	let stoppedBy: SendResult | undefined;
@@ -283,8 +283,16 @@ async function sendAll(
 			return;
 		}
 		let sent = await transport.createContact(body);
-		if (earlierTries.uncertain.has(number)) sent = { ...sent, uncertainAttempt: true };
-		else if (sent.uncertainAttempt) earlierTries.uncertain.add(number);
+		const lostAnswerAt = earlierTries.uncertain.get(number) ?? (sent.uncertainAttempt ? sent.firstAttemptAt : undefined);
+		if (lostAnswerAt !== undefined) {
+			earlierTries.uncertain.set(number, lostAnswerAt);
+			sent = { ...sent, uncertainAttempt: true };
+		}
+		if (sent.kind === 'duplicate' && lostAnswerAt !== undefined) {
+			// The 409 may be about the contact the lost attempt created: then it is this node's own.
+			const own = await transport.findOwnContact(sent.existingContact.whatsapp_id, body, lostAnswerAt);
+			if (own) sent = { ...sent, kind: 'created', contact: own };
+		}
 		const result = resultFor(context, itemIndex, body, sent);
 		results[itemIndex] = result;
 		if (result.output === CREATED) earlierTries.created.set(number, result.json);

@@ -7,7 +7,8 @@ const MIN_RATE = 1;
  *
  * After the first 429 the pace is what FlowIQ accepted in the second before it (less 5 %). Each
  * further 429 lowers it by 10 % (once a second at most: requests in flight all hit the same
- * limit); each 2 s without one raises it by 10 % (at least 1/s), to find the limit again.
+ * limit); each 2 s without one raises it by 5 % (at least 1/s), to find the limit again without
+ * overshooting it by much.
  */
 export class RatePacer {
 	private rate: number | undefined;
@@ -22,12 +23,16 @@ export class RatePacer {
 		return this.rate;
 	}
 
+	isPacing(): boolean {
+		return this.rate !== undefined;
+	}
+
 	/** Milliseconds until the next request may start; the caller then starts it. */
 	reserve(): number {
 		if (this.rate === undefined) return 0;
 		const now = this.now();
 		if (now - this.lastChange >= 2000) {
-			this.rate += Math.max(1, this.rate * 0.1);
+			this.rate += Math.max(1, this.rate * 0.05);
 			this.lastChange = now;
 		}
 		const start = Math.max(now, this.nextStart);

@@ -4,8 +4,8 @@ import type { IDataObject } from 'n8n-workflow';
 export interface RunRecord {
 	/** Contacts created, by E.164 phone number. */
 	created: Map<string, IDataObject>;
-	/** Numbers whose request may have reached FlowIQ, but whose answer was lost. */
-	uncertain: Set<string>;
+	/** Numbers whose request may have reached FlowIQ but whose answer was lost, with when it was sent. */
+	uncertain: Map<string, number>;
 }
 
 /**
@@ -26,7 +26,7 @@ export class RunMemory {
 	) {}
 
 	recordFor(runKey: string): RunRecord {
-		const run = this.runs.get(runKey) ?? { touchedAt: 0, created: new Map(), uncertain: new Set<string>() };
+		const run = this.runs.get(runKey) ?? { touchedAt: 0, created: new Map(), uncertain: new Map<string, number>() };
 		this.runs.delete(runKey);
 		this.forgetOld();
 		run.touchedAt = this.now();

@@ -1,5 +1,6 @@
 import type {
 	ICredentialsDecrypted,
+	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
@@ -18,7 +19,7 @@ export interface TransportOptions {
 }
 
 /** A final answer for one contact: never `retry`, which the transport resolves itself. */
-export type SendResult = (
+type FinalAnswer = (
 	| Exclude<ApiOutcome, { kind: 'retry' }>
 	| { kind: 'network'; error: string; message: string; hint: string }
 	| { kind: 'cancelled' }
@@ -28,9 +29,17 @@ export type SendResult = (
 	uncertainAttempt: boolean;
 };
 
+export type SendResult = FinalAnswer & {
+	/** When the first attempt started (ms since the epoch). */
+	firstAttemptAt: number;
+};
+
 type Exchange =
 	| { response: IN8nHttpFullResponse }
 	| { failure: { timedOut: boolean; code: string } };
+
+/** How far FlowIQ's clock may run behind n8n's when telling a contact this node created. */
+const CLOCK_SKEW_MS = 5_000;
 
 /**
  * 429s are FlowIQ asking us to slow down, not failures: they pause and then pace every request
@@ -70,6 +79,31 @@ export class FlowIqTransport {
 	) {}
 
 	async createContact(body: ContactRequestBody): Promise<SendResult> {
+		const firstAttemptAt = Date.now();
+		return { ...(await this.sendWithRetries(body)), firstAttemptAt };
+	}
+
+	/**
+	 * The contact FlowIQ reports as existing, if it is the one an attempt whose answer was lost
+	 * created: it carries the name and email that attempt sent, and FlowIQ created it after the
+	 * attempt started (less `CLOCK_SKEW_MS`). Looks it up read-only; `undefined` when it is someone
+	 * else's or cannot be looked up (a FlowIQ without `GET /contact`).
+	 */
+	async findOwnContact(
+		whatsappId: string,
+		sent: ContactRequestBody,
+		lostAttemptAt: number,
+	): Promise<IDataObject | undefined> {
+		const answer = await this.request({ method: 'GET', url: '/contact', qs: { whatsapp_id: whatsappId } });
+		if (!('response' in answer) || answer.response.statusCode !== 200) return undefined;
+		const contact = (answer.response.body as { contact?: IDataObject } | undefined)?.contact;
+		if (!contact) return undefined;
+		const createdAt = Date.parse(String(contact.created_at));
+		const sameFields = contact.full_name === sent.name && (contact.email ?? undefined) === sent.email;
+		return sameFields && createdAt >= lostAttemptAt - CLOCK_SKEW_MS ? contact : undefined;
+	}
+
+	private async sendWithRetries(body: ContactRequestBody): Promise<FinalAnswer> {
 		const { maxRetries } = this.options;
 		const rateLimitTries = maxRetries === 0 ? 0 : maxRetries + RATE_LIMIT_EXTRA_TRIES;
 		let retries = 0;
@@ -119,7 +153,12 @@ export class FlowIqTransport {
 				if (rateLimitRetries >= rateLimitTries) {
 					return this.gaveUp(outcome, attempts, uncertainAttempt);
 				}
-				this.slowDown(retryDelay(rateLimitRetries++, retryAfter));
+				const wait = retryDelay(rateLimitRetries++, retryAfter);
+				// The first 429 pauses every request; after that the pace keeps the rest under the
+				// limit, and only the request FlowIQ turned away waits out its Retry-After.
+				if (!this.pacer.isPacing()) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
+				else if (!(await this.sleep(wait))) return { kind: 'cancelled', attempts, uncertainAttempt };
+				this.pacer.recordRateLimited();
 				continue;
 			}
 			if (retries >= maxRetries) return this.gaveUp(outcome, attempts, uncertainAttempt);
@@ -131,7 +170,7 @@ export class FlowIqTransport {
 		outcome: Extract<ApiOutcome, { kind: 'retry' }>,
 		attempts: number,
 		uncertainAttempt: boolean,
-	): SendResult {
+	): FinalAnswer {
 		return {
 			kind: 'failed',
 			status: outcome.status,
@@ -147,17 +186,22 @@ export class FlowIqTransport {
 	}
 
 	private async post(body: ContactRequestBody): Promise<Exchange> {
-		const { tenantId } = this.credentials.data as unknown as FlowIqCredentials;
+		return await this.request({ method: 'POST', url: '/contact', body });
+	}
+
+	private async request({ method, url, body, qs = {} }: Pick<IHttpRequestOptions, 'method' | 'url' | 'body' | 'qs'>): Promise<Exchange> {
+		const credentials = this.credentials.data as unknown as FlowIqCredentials;
+		const tenantId = credentials.tenantId?.trim();
 		const request: IHttpRequestOptions = {
-			method: 'POST',
-			url: `${apiBaseUrl(this.credentials.data as unknown as FlowIqCredentials)}/contact`,
+			method,
+			url: `${apiBaseUrl(credentials)}${url}`,
+			qs: tenantId ? { ...qs, tenantId } : qs,
 			body,
 			json: true,
 			timeout: this.options.timeout,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};
-		if (tenantId?.trim()) request.qs = { tenantId: tenantId.trim() };
 		try {
 			const response = (await this.context.helpers.httpRequestWithAuthentication.call(
 				this.context,
@@ -170,12 +214,6 @@ export class FlowIqTransport {
 			// Only the code is kept: the error n8n hands back can carry the request, key included.
 			return { failure: networkFailure(error) };
 		}
-	}
-
-	/** A 429 pauses every request until FlowIQ's hint has passed, then paces them. */
-	private slowDown(waitMs: number) {
-		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
-		this.pacer.recordRateLimited();
 	}
 
 	private cancelSignal(): AbortSignal | undefined {
