@@ -6,9 +6,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 const host = require('./n8n-host');
-const { startSandbox, fixtures } = require('../test/sandbox/server');
+const { startSandbox } = require('../test/sandbox/server');
+const { exampleWorkflow, prepareUserFolder } = require('./dev');
 
-const EXAMPLE = path.join(__dirname, '..', 'examples', 'flowiq-create-contacts.json');
 const OUTPUT_NAMES = ['Created', 'Duplicate', 'Invalid'];
 
 function describeItem(output, item, leads) {
@@ -29,24 +29,12 @@ async function main() {
 	const sandbox = await startSandbox({ quiet: true });
 	try {
 		host.log('Building and packing the package');
-		const tarball = host.packPackage(work);
+		const tarball = await host.packPackage(work);
 		const userFolder = path.join(work, 'user');
-		host.installLikeCommunityNodes(userFolder, tarball);
-
-		const workflow = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
-		const credentialRef = workflow.nodes.find((node) => node.name === 'FlowIQ').credentials.flowIqApi;
 		host.log(`Importing the example workflow; the sandbox runs at ${sandbox.url}`);
-		await host.importIntoN8n(major, userFolder, {
-			credentials: [
-				{
-					...credentialRef,
-					type: 'flowIqApi',
-					data: { apiKey: fixtures.KEYS.acme, tenantId: fixtures.ORGS.acme.tenantId, baseUrl: sandbox.url },
-				},
-			],
-			workflows: [workflow],
-		});
+		await prepareUserFolder({ major, userFolder, tarball, sandboxUrl: sandbox.url });
 
+		const workflow = exampleWorkflow();
 		host.log(`Running "${workflow.name}" with n8n execute`);
 		const run = await host.executeWorkflow(major, userFolder, workflow.id);
 		const failure = run.data?.resultData?.error;

@@ -238,39 +238,6 @@ async function setupOwner(url, owner = DEV_OWNER) {
 	return { cookie, created: true };
 }
 
-const PACK_LOCK = path.join(require('node:os').tmpdir(), 'n8n-nodes-flowiq-pack.lock');
-
-/**
- * host.packPackage behind a lock shared by every process on this machine: the build empties and
- * refills dist/, so two packs at once (two e2e test files in parallel jest workers, or a test
- * beside `npm run dev`) could pack a half-built dist/. A lock older than 5 minutes is stale.
- */
-async function packPackageExclusive(destination) {
-	const deadline = Date.now() + 10 * 60 * 1000;
-	for (;;) {
-		try {
-			fs.mkdirSync(PACK_LOCK);
-			break;
-		} catch (error) {
-			if (error.code !== 'EEXIST') throw error;
-			let age = 0;
-			try {
-				age = Date.now() - fs.statSync(PACK_LOCK).mtimeMs;
-			} catch {
-				continue; // released meanwhile
-			}
-			if (age > 5 * 60 * 1000) fs.rmSync(PACK_LOCK, { recursive: true, force: true });
-			else if (Date.now() > deadline) throw new Error(`waited 10 minutes for ${PACK_LOCK}`);
-			else await sleep(250);
-		}
-	}
-	try {
-		return host.packPackage(destination);
-	} finally {
-		fs.rmSync(PACK_LOCK, { recursive: true, force: true });
-	}
-}
-
 /** The example workflow from examples/, as n8n exports it. */
 function exampleWorkflow() {
 	return JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8'));
@@ -438,7 +405,7 @@ async function dev() {
 			changed.clear();
 			let tarball;
 			try {
-				tarball = await packPackageExclusive(packDir);
+				tarball = await host.packPackage(packDir);
 			} catch (error) {
 				say(`build failed; n8n keeps running the previous build:\n${error.message}`);
 				return;
@@ -470,7 +437,7 @@ async function dev() {
 		sandbox = await startSandboxProcess(sandboxPort);
 
 		say('building and packing the package');
-		const tarball = await packPackageExclusive(packDir);
+		const tarball = await host.packPackage(packDir);
 		const firstRun = !fs.existsSync(marker);
 		say(`installing ${path.basename(tarball)} into ${path.relative(PROJECT_ROOT, userFolder)} like the Community Nodes screen does`);
 		await prepareUserFolder({ major, userFolder, tarball, sandboxUrl: sandbox.url, importExample: firstRun });
@@ -506,7 +473,6 @@ module.exports = {
 	DEFAULT_N8N_PORT,
 	DEFAULT_SANDBOX_PORT,
 	freePort,
-	packPackageExclusive,
 	startN8n,
 	stopProcessGroup,
 	setupOwner,

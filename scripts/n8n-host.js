@@ -151,14 +151,43 @@ function run(command, args, options = {}) {
 	return result.stdout;
 }
 
-/** Builds the package and packs it as `npm publish` would. Returns the tarball's path. */
-function packPackage(destination) {
-	fs.mkdirSync(destination, { recursive: true });
-	run('npm', ['run', 'build', '--silent'], { cwd: PROJECT_ROOT });
-	const [packed] = JSON.parse(
-		run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], { cwd: PROJECT_ROOT }),
-	);
-	return path.join(destination, packed.filename);
+const PACK_LOCK = path.join(os.tmpdir(), 'n8n-nodes-flowiq-pack.lock');
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Builds the package and packs it as `npm publish` would; resolves with the tarball's path.
+ * The build empties and refills dist/, so packs take a lock shared by every process on this
+ * machine (parallel jest workers, a test beside `npm run dev`). A lock older than 5 minutes is stale.
+ */
+async function packPackage(destination) {
+	const deadline = Date.now() + 10 * 60 * 1000;
+	for (;;) {
+		try {
+			fs.mkdirSync(PACK_LOCK);
+			break;
+		} catch (error) {
+			if (error.code !== 'EEXIST') throw error;
+			let age = 0;
+			try {
+				age = Date.now() - fs.statSync(PACK_LOCK).mtimeMs;
+			} catch {
+				continue; // released meanwhile
+			}
+			if (age > 5 * 60 * 1000) fs.rmSync(PACK_LOCK, { recursive: true, force: true });
+			else if (Date.now() > deadline) throw new Error(`waited 10 minutes for ${PACK_LOCK}`);
+			else await sleep(250);
+		}
+	}
+	try {
+		fs.mkdirSync(destination, { recursive: true });
+		run('npm', ['run', 'build', '--silent'], { cwd: PROJECT_ROOT });
+		const [packed] = JSON.parse(
+			run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], { cwd: PROJECT_ROOT }),
+		);
+		return path.join(destination, packed.filename);
+	} finally {
+		fs.rmSync(PACK_LOCK, { recursive: true, force: true });
+	}
 }
 
 /**

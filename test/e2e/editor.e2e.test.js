@@ -47,7 +47,7 @@ beforeAll(async () => {
 	}
 	await host.ensureHost(MAJOR);
 	work = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-editor-e2e-'));
-	const tarball = await dev.packPackageExclusive(path.join(work, 'pack'));
+	const tarball = await host.packPackage(path.join(work, 'pack'));
 	sandbox = await startSandbox({ quiet: true });
 	const userFolder = path.join(work, 'user');
 	await dev.prepareUserFolder({ major: MAJOR, userFolder, tarball, sandboxUrl: sandbox.url });

@@ -89,7 +89,7 @@ let packDir;
 let tarball;
 beforeAll(async () => {
 	packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-e2e-pack-'));
-	tarball = await dev.packPackageExclusive(packDir);
+	tarball = await host.packPackage(packDir);
 }, SETUP_TIMEOUT);
 
 afterAll(() => {

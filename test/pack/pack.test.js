@@ -7,21 +7,23 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
 const manifest = require(path.join(root, 'package.json'));
+const { packPackage } = require('../../scripts/n8n-host');
 
 let workDir;
 let files;
 
-beforeAll(() => {
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+beforeAll(async () => {
 	// Unpacked below the project so the built files resolve n8n-workflow, their peer dependency.
 	const cache = path.join(root, 'node_modules', '.cache');
 	fs.mkdirSync(cache, { recursive: true });
 	workDir = fs.mkdtempSync(path.join(cache, 'flowiq-pack-'));
-	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir], { cwd: root }),
-	);
-	execFileSync('tar', ['-xzf', path.join(workDir, packed.filename), '-C', workDir]);
-	files = packed.files.map((file) => file.path).sort();
+	const tarball = await packPackage(workDir);
+	execFileSync('tar', ['-xzf', tarball, '-C', workDir]);
+	files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+		.split('\n')
+		.filter((entry) => entry && !entry.endsWith('/'))
+		.map((entry) => entry.replace(/^package\//, ''))
+		.sort();
 }, 120000);
 
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
