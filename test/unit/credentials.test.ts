@@ -1,4 +1,4 @@
-import { apiBaseUrl, credentialProblem } from '../../nodes/FlowIq/helpers/credentials';
+import { apiBaseUrl, apiTarget, credentialProblem } from '../../nodes/FlowIq/helpers/credentials';
 
 const key = 'fiq_test_not_a_real_key';
 
@@ -40,5 +40,18 @@ describe('apiBaseUrl', () => {
 	it('defaults to production', () => {
 		expect(apiBaseUrl({ apiKey: key })).toBe('https://api.flowiq.live');
 		expect(apiBaseUrl({ apiKey: key, baseUrl: '  ' })).toBe('https://api.flowiq.live');
+	});
+});
+
+describe('apiTarget', () => {
+	it('adds the trimmed Tenant ID to the query when one is set', () => {
+		expect(apiTarget({ apiKey: key, tenantId: ' acme ', baseUrl: 'https://x.test/' }, '/contact', { whatsapp_id: '1' })).toEqual({
+			url: 'https://x.test/contact',
+			qs: { whatsapp_id: '1', tenantId: 'acme' },
+		});
+	});
+
+	it('leaves the tenant out when it is empty', () => {
+		expect(apiTarget({ apiKey: key, tenantId: '  ' }, '/contact')).toEqual({ url: 'https://api.flowiq.live/contact', qs: {} });
 	});
 });

@@ -17,6 +17,16 @@ export function apiBaseUrl(credentials: FlowIqCredentials): string {
 	return (credentials.baseUrl?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
 }
 
+/** Where a request for `path` goes: the base URL, plus the Tenant ID when one is set. */
+export function apiTarget(
+	credentials: FlowIqCredentials,
+	path: string,
+	query: Record<string, string> = {},
+): { url: string; qs: Record<string, string> } {
+	const tenantId = credentials.tenantId?.trim();
+	return { url: `${apiBaseUrl(credentials)}${path}`, qs: tenantId ? { ...query, tenantId } : query };
+}
+
 /**
  * What is wrong with the credential before any request is made, or `undefined` when nothing is.
  * The key must never travel in clear text, so plain http is for loopback (local testing) only.

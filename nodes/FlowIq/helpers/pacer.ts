@@ -23,10 +23,6 @@ export class RatePacer {
 		return this.rate;
 	}
 
-	isPacing(): boolean {
-		return this.rate !== undefined;
-	}
-
 	/** Milliseconds until the next request may start; the caller then starts it. */
 	reserve(): number {
 		if (this.rate === undefined) return 0;

@@ -4,7 +4,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { apiBaseUrl, credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
+import { apiBaseUrl, apiTarget, credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
 import { errorWords } from '../helpers/outcome';
 
 /** A number no real contact has: the probe looks it up, so the test never creates anything. */
@@ -24,12 +24,13 @@ export async function testFlowIqCredential(
 
 	const tenantId = credentials.tenantId?.trim();
 	const baseUrl = apiBaseUrl(credentials);
+	const { url, qs } = apiTarget(credentials, '/contact', { whatsapp_id: PROBE_WHATSAPP_ID });
 	let response: { statusCode: number; body: unknown };
 	try {
 		response = await this.helpers.request({
 			method: 'GET',
-			uri: `${baseUrl}/contact`,
-			qs: { whatsapp_id: PROBE_WHATSAPP_ID, ...(tenantId ? { tenantId } : {}) },
+			uri: url,
+			qs,
 			headers: { Authorization: `Bearer ${credentials.apiKey.trim()}` },
 			json: true,
 			timeout: 15000,

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { retryDelay } from '../helpers/backoff';
-import { apiBaseUrl, type FlowIqCredentials } from '../helpers/credentials';
+import { apiTarget, type FlowIqCredentials } from '../helpers/credentials';
 import type { ContactRequestBody } from '../helpers/contactInput';
 import { classifyResponse, type ApiOutcome } from '../helpers/outcome';
 import { RatePacer } from '../helpers/pacer';
@@ -94,7 +94,7 @@ export class FlowIqTransport {
 		sent: ContactRequestBody,
 		lostAttemptAt: number,
 	): Promise<IDataObject | undefined> {
-		const answer = await this.request({ method: 'GET', url: '/contact', qs: { whatsapp_id: whatsappId } });
+		const answer = await this.request({ method: 'GET', path: '/contact', query: { whatsapp_id: whatsappId } });
 		if (!('response' in answer) || answer.response.statusCode !== 200) return undefined;
 		const contact = (answer.response.body as { contact?: IDataObject } | undefined)?.contact;
 		if (!contact) return undefined;
@@ -156,7 +156,7 @@ export class FlowIqTransport {
 				const wait = retryDelay(rateLimitRetries++, retryAfter);
 				// The first 429 pauses every request; after that the pace keeps the rest under the
 				// limit, and only the request FlowIQ turned away waits out its Retry-After.
-				if (!this.pacer.isPacing()) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
+				if (this.pacer.currentRate() === undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
 				else if (!(await this.sleep(wait))) return { kind: 'cancelled', attempts, uncertainAttempt };
 				this.pacer.recordRateLimited();
 				continue;
@@ -186,16 +186,23 @@ export class FlowIqTransport {
 	}
 
 	private async post(body: ContactRequestBody): Promise<Exchange> {
-		return await this.request({ method: 'POST', url: '/contact', body });
+		return await this.request({ method: 'POST', path: '/contact', body });
 	}
 
-	private async request({ method, url, body, qs = {} }: Pick<IHttpRequestOptions, 'method' | 'url' | 'body' | 'qs'>): Promise<Exchange> {
-		const credentials = this.credentials.data as unknown as FlowIqCredentials;
-		const tenantId = credentials.tenantId?.trim();
+	private async request({
+		method,
+		path,
+		query,
+		body,
+	}: {
+		method: 'GET' | 'POST';
+		path: string;
+		query?: Record<string, string>;
+		body?: ContactRequestBody;
+	}): Promise<Exchange> {
 		const request: IHttpRequestOptions = {
 			method,
-			url: `${apiBaseUrl(credentials)}${url}`,
-			qs: tenantId ? { ...qs, tenantId } : qs,
+			...apiTarget(this.credentials.data as unknown as FlowIqCredentials, path, query),
 			body,
 			json: true,
 			timeout: this.options.timeout,
