@@ -1,20 +1,30 @@
 'use strict';
 // Installs pinned real n8n releases into a cache folder outside git and drives them headlessly,
-// the way ../shared/n8n-host.md measured on these machines. Used by the demo, the dev editor and
-// the end-to-end tests. Run directly to install: `node scripts/n8n-host.js install [1|2|all]`.
+// the way ../shared/n8n-host.md measured on these machines. Used by the demo, the dev editor, the
+// benchmark and the end-to-end tests. Run directly to install: `node scripts/n8n-host.js install [1|2|all]`.
+//
+// A host is checked, never trusted: it counts as installed only while its Node runs and its
+// SQLite driver opens a database, and only after n8n itself once opened its database with it.
+// Anything less (an interrupted install, a cache left by an older installer) is repaired.
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { withLock } = require('./lock');
+
 const CACHE_ROOT =
 	process.env.FLOWIQ_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-flowiq');
 
 const HOSTS = {
-	1: { n8nVersion: '1.123.81', nodeMajor: null },
+	1: { n8nVersion: '1.123.81', nodeVersion: null },
 	// n8n 2.x needs Node >= 22.22; the newest 2.x depends on a package missing from the registry.
-	2: { n8nVersion: '2.35.0', nodeMajor: 24 },
+	2: { n8nVersion: '2.35.0', nodeVersion: '24.21.0' },
 };
+
+/** Written into a host folder once n8n has opened its database there. */
+const PROVEN_MARKER = '.proven.json';
+const INSTALL_WAIT_MS = 30 * 60 * 1000;
 
 function log(message) {
 	process.stderr.write(`[n8n-host] ${message}\n`);
@@ -24,27 +34,63 @@ function hostDir(major) {
 	return path.join(CACHE_ROOT, `n8n-${HOSTS[major].n8nVersion}`);
 }
 
-function nodeRuntimeDir(nodeMajor) {
-	return path.join(CACHE_ROOT, `node-${nodeMajor}`);
+function nodeRuntimeDir(nodeVersion) {
+	return path.join(CACHE_ROOT, `node-${nodeVersion}`);
 }
 
-/** Folder holding the `node` binary and headers from the registry's `node` package. */
-function nodeDistDir(nodeMajor) {
-	return path.join(nodeRuntimeDir(nodeMajor), 'node_modules', 'node', 'node_modules', `node-linux-${process.arch}`);
+/** Folder holding `bin/node` and `include/node` from the registry's `node` package. */
+function nodeDistDir(nodeVersion) {
+	return path.join(nodeRuntimeDir(nodeVersion), 'node_modules', 'node', 'node_modules', `node-linux-${process.arch}`);
 }
 
-/** Environment that puts the host's Node first on PATH and builds addons against its headers. */
+/** The Node binary a host runs on: its own runtime, or the Node running this script. */
+function hostNodeBinary(major) {
+	const { nodeVersion } = HOSTS[major];
+	return nodeVersion ? path.join(nodeDistDir(nodeVersion), 'bin', 'node') : process.execPath;
+}
+
+/**
+ * npm settings that say only where the registry is and how to reach it. `npm run` exports every
+ * setting it read, the project's .npmrc included, to its children as npm_config_*: inherited,
+ * `ignore-scripts=true` silently kept sqlite3 unbuilt and the Node 24 binary unplaced. Child
+ * processes keep these settings and none of the others.
+ */
+const NPM_REACH_SETTINGS = new Set([
+	'registry', 'cache', 'cafile', 'ca', 'proxy', 'https_proxy', 'noproxy', 'strict_ssl', 'userconfig', 'globalconfig',
+]);
+
+/** `env` without what `npm run` added to it, bar the NPM_REACH_SETTINGS. */
+function withoutNpmRunSettings(env) {
+	return Object.fromEntries(
+		Object.entries(env).filter(([key]) => {
+			const name = key.toLowerCase();
+			if (name.startsWith('npm_config_')) return NPM_REACH_SETTINGS.has(name.slice('npm_config_'.length));
+			return !name.startsWith('npm_package_') && !name.startsWith('npm_lifecycle_');
+		}),
+	);
+}
+
+/** The folder above `include/node` beside a Node binary, when that Node ships its headers. */
+function headersDirFor(nodeBinary) {
+	const prefix = path.resolve(path.dirname(nodeBinary), '..');
+	return fs.existsSync(path.join(prefix, 'include', 'node', 'node.h')) ? prefix : undefined;
+}
+
+/**
+ * The environment for everything run in a host: its Node first on PATH, addons built against that
+ * Node's own headers (node-gyp would otherwise download them, which fails on a closed network),
+ * and none of the caller's npm run settings.
+ */
 function hostEnv(major, extra = {}) {
-	const env = { ...process.env, ...extra };
+	const env = { ...withoutNpmRunSettings(process.env), ...extra };
 	// n8n reads NODE_ENV=test (which jest sets) as its own test suite: a silent logger, so
 	// `n8n execute` prints no run. A user's n8n never runs like that.
 	if (env.NODE_ENV === 'test') delete env.NODE_ENV;
-	const { nodeMajor } = HOSTS[major];
-	if (nodeMajor) {
-		const dist = nodeDistDir(nodeMajor);
-		env.PATH = `${path.join(dist, 'bin')}${path.delimiter}${env.PATH}`;
-		env.npm_config_nodedir = dist;
-	}
+	const nodeBinary = hostNodeBinary(major);
+	env.PATH = `${path.dirname(nodeBinary)}${path.delimiter}${env.PATH}`;
+	const headers = headersDirFor(nodeBinary);
+	if (headers) env.npm_config_nodedir = headers;
+	else delete env.npm_config_nodedir;
 	return env;
 }
 
@@ -69,45 +115,108 @@ function runLogged(command, args, { cwd, env, logFile, label }) {
 				resolve();
 				return;
 			}
-			const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
-			reject(new Error(`${label} failed (exit ${code}) after ${seconds} s. Last lines of ${logFile}:\n${tail}`));
+			reject(new Error(`${label} failed (exit ${code}) after ${seconds} s. Last lines of ${logFile}:\n${tailOf(logFile)}`));
 		});
 	});
 }
 
-async function ensureNodeRuntime(nodeMajor) {
-	const dir = nodeRuntimeDir(nodeMajor);
-	const marker = path.join(dir, '.installed');
-	if (fs.existsSync(marker)) return;
+function tailOf(file, lines = 30) {
+	return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+/** Runs a check; never throws. `output` holds what the command said, or why it could not run. */
+function probe(command, args, options = {}) {
+	const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60 * 1000, ...options });
+	const output = [result.stdout, result.stderr, result.error?.message].filter(Boolean).join('\n').trim();
+	return { ok: result.status === 0, output };
+}
+
+/** The line of a Node process's output that names its error, e.g. "Error: Could not locate the bindings file". */
+function errorLine(output) {
+	const lines = output.split('\n');
+	return lines.find((line) => /^\w*Error: /.test(line)) ?? lines[lines.length - 1];
+}
+
+/** Why the Node runtime `nodeVersion` does not work, or null when its binary runs. */
+function nodeRuntimeProblem(nodeVersion) {
+	const binary = path.join(nodeDistDir(nodeVersion), 'bin', 'node');
+	if (!fs.existsSync(binary)) return `has no Node ${nodeVersion} binary at ${binary}`;
+	const { ok, output } = probe(binary, ['--version']);
+	if (!ok || output !== `v${nodeVersion}`) return `has a Node binary at ${binary} that does not run as ${nodeVersion} (${output})`;
+	return null;
+}
+
+// What n8n does first with its database: load the sqlite3 driver and open a database.
+const SQLITE_PROBE =
+	"const { Database } = require('sqlite3');" +
+	"new Database(':memory:').get('select sqlite_version() as v', (error, row) => {" +
+	' if (error) throw error; console.log(row.v); });';
+
+/** Why host `major` does not work, or null when it does. Takes about 0.2 s. */
+function hostProblem(major) {
+	const spec = HOSTS[major];
+	if (spec.nodeVersion) {
+		const problem = nodeRuntimeProblem(spec.nodeVersion);
+		if (problem) return problem;
+	}
+	const dir = hostDir(major);
+	const n8nPackageDir = path.join(dir, 'node_modules', 'n8n');
+	let installed;
+	try {
+		installed = JSON.parse(fs.readFileSync(path.join(n8nPackageDir, 'package.json'), 'utf8')).version;
+	} catch {
+		return 'has no n8n installed';
+	}
+	if (installed !== spec.n8nVersion) return `holds n8n ${installed}, not ${spec.n8nVersion}`;
+	const sqlite = probe(hostNodeBinary(major), ['-e', SQLITE_PROBE], { cwd: n8nPackageDir, env: hostEnv(major) });
+	if (!sqlite.ok) return `has a SQLite driver that cannot open a database (${errorLine(sqlite.output)})`;
+	let proven;
+	try {
+		proven = JSON.parse(fs.readFileSync(path.join(dir, PROVEN_MARKER), 'utf8'));
+	} catch {
+		return 'was never seen to open its database (an interrupted install, or one by an older installer)';
+	}
+	if (proven.n8nVersion !== spec.n8nVersion) return `was proven for n8n ${proven.n8nVersion}, not ${spec.n8nVersion}`;
+	return null;
+}
+
+/** Why n8n itself cannot open a database in a throw-away user folder, or null when it can. */
+async function n8nDatabaseProblem(major) {
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-host-check-'));
+	try {
+		const { code, stdout, stderr } = await runN8n(major, userFolder, ['list:workflow'], { timeoutMs: 3 * 60 * 1000 });
+		return code === 0 ? null : `n8n list:workflow failed (exit ${code}):\n${`${stderr}\n${stdout}`.trim()}`;
+	} finally {
+		fs.rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
+async function installNodeRuntime(nodeVersion) {
+	const dir = nodeRuntimeDir(nodeVersion);
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(
 		path.join(dir, 'package.json'),
-		JSON.stringify({ name: `node-${nodeMajor}-runtime`, private: true }, null, 2),
+		JSON.stringify({ name: `node-${nodeVersion}-runtime`, private: true }, null, 2),
 	);
-	log(`Installing Node ${nodeMajor} from the npm registry's "node" package into ${dir}`);
-	await runLogged('npm', ['install', '--no-audit', '--no-fund', `node@${nodeMajor}`], {
+	const logFile = path.join(dir, 'install.log');
+	log(`Installing Node ${nodeVersion} from the npm registry's "node" package into ${dir}`);
+	// The package places the binary in its install script.
+	await runLogged('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false', `node@${nodeVersion}`], {
 		cwd: dir,
-		env: process.env,
-		logFile: path.join(dir, 'install.log'),
-		label: `npm install node@${nodeMajor}`,
+		env: withoutNpmRunSettings(process.env),
+		logFile,
+		label: `npm install node@${nodeVersion}`,
 	});
-	if (!fs.existsSync(path.join(nodeDistDir(nodeMajor), 'bin', 'node'))) {
-		throw new Error(`node@${nodeMajor} installed, but no binary at ${nodeDistDir(nodeMajor)}/bin/node`);
-	}
-	fs.writeFileSync(marker, new Date().toISOString());
+	const problem = nodeRuntimeProblem(nodeVersion);
+	if (problem) throw new Error(`npm install node@${nodeVersion} finished, but ${dir} ${problem}. See ${logFile}`);
 }
 
-/** Installs n8n `major` (1 or 2) once; later calls return at once. Returns the host folder. */
-async function ensureHost(major) {
+/** Runs the install steps in a host folder; they resume a half-finished install as well as start one. */
+async function installN8n(major) {
 	const spec = HOSTS[major];
-	if (!spec) throw new Error(`Unknown n8n major version "${major}": use 1 or 2`);
 	const dir = hostDir(major);
-	const marker = path.join(dir, '.installed');
-	if (fs.existsSync(marker)) return dir;
-
-	if (spec.nodeMajor) await ensureNodeRuntime(spec.nodeMajor);
-	log(`Installing n8n ${spec.n8nVersion} into ${dir} (first time only: about 3 minutes, 1.8 GB)`);
 	fs.mkdirSync(dir, { recursive: true });
+	fs.rmSync(path.join(dir, PROVEN_MARKER), { force: true });
 	fs.writeFileSync(
 		path.join(dir, 'package.json'),
 		JSON.stringify(
@@ -132,8 +241,48 @@ async function ensureHost(major) {
 		logFile,
 		label: `npm install n8n@${spec.n8nVersion}`,
 	});
-	await runLogged('npm', ['rebuild', 'sqlite3'], { cwd: dir, env, logFile, label: 'build sqlite3' });
-	fs.writeFileSync(marker, new Date().toISOString());
+	await runLogged('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--build-from-source'], {
+		cwd: dir,
+		env,
+		logFile,
+		label: 'build sqlite3 from source',
+	});
+	const problem = await n8nDatabaseProblem(major);
+	if (problem) throw new Error(`n8n ${spec.n8nVersion} installed in ${dir}, but it does not work: ${problem}`);
+	fs.writeFileSync(
+		path.join(dir, PROVEN_MARKER),
+		JSON.stringify({ n8nVersion: spec.n8nVersion, provenAt: new Date().toISOString() }, null, 2),
+	);
+}
+
+/**
+ * Makes host `major` (1 or 2) work and returns its folder: at once when it already works,
+ * otherwise after installing or repairing it, saying which and why. One process at a time installs.
+ */
+async function ensureHost(major) {
+	const spec = HOSTS[major];
+	if (!spec) throw new Error(`Unknown n8n major version "${major}": use 1 or 2`);
+	const dir = hostDir(major);
+	if (!hostProblem(major)) return dir;
+	fs.mkdirSync(CACHE_ROOT, { recursive: true });
+	await withLock(`${dir}.lock`, { waitMs: INSTALL_WAIT_MS, what: `another install of n8n ${spec.n8nVersion}` }, async () => {
+		const problem = hostProblem(major); // another process may have finished it while we waited
+		if (!problem) return;
+		const started = Date.now();
+		const repairing = fs.existsSync(path.join(dir, 'node_modules'));
+		if (repairing) log(`n8n ${spec.n8nVersion} in ${dir} ${problem}: repairing it`);
+		else log(`Installing n8n ${spec.n8nVersion} into ${dir} (first time only: about 5 minutes, 1.8 GB)`);
+		if (spec.nodeVersion && nodeRuntimeProblem(spec.nodeVersion)) await installNodeRuntime(spec.nodeVersion);
+		try {
+			await installN8n(major);
+		} catch (error) {
+			if (!repairing) throw error;
+			log(`${error.message}\nThe repair did not work: installing into an empty ${dir} instead`);
+			fs.rmSync(dir, { recursive: true, force: true });
+			await installN8n(major);
+		}
+		log(`n8n ${spec.n8nVersion} works (installed in ${Math.round((Date.now() - started) / 1000)} s)`);
+	});
 	return dir;
 }
 
@@ -152,42 +301,20 @@ function run(command, args, options = {}) {
 }
 
 const PACK_LOCK = path.join(os.tmpdir(), 'n8n-nodes-flowiq-pack.lock');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Builds the package and packs it as `npm publish` would; resolves with the tarball's path.
- * The build empties and refills dist/, so packs take a lock shared by every process on this
- * machine (parallel jest workers, a test beside `npm run dev`). A lock older than 5 minutes is stale.
+ * The build empties and refills dist/, so packs take a lock shared by every process on this machine.
  */
 async function packPackage(destination) {
-	const deadline = Date.now() + 10 * 60 * 1000;
-	for (;;) {
-		try {
-			fs.mkdirSync(PACK_LOCK);
-			break;
-		} catch (error) {
-			if (error.code !== 'EEXIST') throw error;
-			let age = 0;
-			try {
-				age = Date.now() - fs.statSync(PACK_LOCK).mtimeMs;
-			} catch {
-				continue; // released meanwhile
-			}
-			if (age > 5 * 60 * 1000) fs.rmSync(PACK_LOCK, { recursive: true, force: true });
-			else if (Date.now() > deadline) throw new Error(`waited 10 minutes for ${PACK_LOCK}`);
-			else await sleep(250);
-		}
-	}
-	try {
+	return withLock(PACK_LOCK, { waitMs: 10 * 60 * 1000, what: 'another build of the package' }, () => {
 		fs.mkdirSync(destination, { recursive: true });
 		run('npm', ['run', 'build', '--silent'], { cwd: PROJECT_ROOT });
 		const [packed] = JSON.parse(
 			run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], { cwd: PROJECT_ROOT }),
 		);
 		return path.join(destination, packed.filename);
-	} finally {
-		fs.rmSync(PACK_LOCK, { recursive: true, force: true });
-	}
+	});
 }
 
 /**
@@ -211,7 +338,7 @@ function installLikeCommunityNodes(userFolder, tarball) {
 	run(
 		'npm',
 		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
-		{ cwd: packageDir },
+		{ cwd: packageDir, env: withoutNpmRunSettings(process.env) },
 	);
 
 	const listPath = path.join(nodesDir, 'package.json');
@@ -221,6 +348,20 @@ function installLikeCommunityNodes(userFolder, tarball) {
 	list.dependencies = { ...list.dependencies, [name]: manifest.version };
 	fs.writeFileSync(listPath, JSON.stringify(list, null, 2));
 	return packageDir;
+}
+
+/**
+ * Installs a packed tarball the way n8n's docs tell self-hosted and queue-mode users to: plain
+ * `npm install` inside `<user folder>/.n8n/nodes`, install scripts on, with the host's own Node and
+ * npm. Returns npm's output.
+ */
+function installWithNpm(major, userFolder, tarball) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	return run('npm', ['install', '--ignore-scripts=false', '--foreground-scripts', tarball], {
+		cwd: nodesDir,
+		env: hostEnv(major),
+	});
 }
 
 /** The environment n8n-host.md measured for a headless n8n on these machines. */
@@ -306,11 +447,14 @@ module.exports = {
 	HOSTS,
 	CACHE_ROOT,
 	ensureHost,
+	hostProblem,
+	withoutNpmRunSettings,
 	hostEnv,
 	n8nEnv,
 	n8nBin,
 	packPackage,
 	installLikeCommunityNodes,
+	installWithNpm,
 	runN8n,
 	runN8nOrFail,
 	importIntoN8n,
