@@ -66,3 +66,9 @@ test('declares what the Community Nodes screen needs', () => {
 	expect(Object.keys(manifest.dependencies)).toEqual(['libphonenumber-js']);
 	expect(Object.keys(manifest.peerDependencies)).toEqual(['n8n-workflow']);
 });
+
+test('declares n8n-workflow an optional peer, so a plain npm install in ~/.n8n/nodes does not fetch and build it', () => {
+	// n8n provides n8n-workflow to the packages it loads; a required peer made npm install the
+	// newest n8n-workflow beside the package, whose native dependency fails to build.
+	expect(manifest.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
+});
