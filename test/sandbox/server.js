@@ -106,11 +106,14 @@ function errorResult(status, error, message, extra = {}) {
 
 /**
  * Validates one fault description and returns its normal form:
- *   { kind: 'status', status, retryAfter?, retryAfterDate?, html?, phase? }
+ *   { kind: 'status', status, retryAfter?, retryAfterDate?, html?, echo?, phase? }
  *   { kind: 'drop', phase? }
  *   { kind: 'slow', delayMs, phase? }
- * `phase` stays undefined when not given: failNext defaults it to 'before', random injection
- * picks it at random.
+ *   { kind: 'redirect', status, location, phase? }   a 3xx pointing elsewhere
+ *   { kind: 'drip', delayMs, phase: 'after' }        the real answer, one byte at a time over delayMs
+ * `echo` makes the answer repeat the request's Authorization header, as a careless server or a
+ * proxy dumping request headers would. `phase` stays undefined when not given: failNext defaults
+ * it to 'before', random injection picks it at random.
  */
 function normalizeFault(input) {
 	if (!isPlainObject(input)) throw new TypeError('fault must be an object');
@@ -119,6 +122,16 @@ function normalizeFault(input) {
 		throw new TypeError(`fault.phase must be 'before' or 'after', got ${JSON.stringify(phase)}`);
 	}
 	if (input.kind === 'drop') return { kind: 'drop', phase };
+	if (input.kind === 'redirect') {
+		if (![301, 302, 303, 307, 308].includes(input.status)) throw new TypeError('fault.status must be 301, 302, 303, 307 or 308');
+		if (typeof input.location !== 'string' || !input.location) throw new TypeError('fault.location must be a URL');
+		return { kind: 'redirect', status: input.status, location: input.location, phase };
+	}
+	if (input.kind === 'drip') {
+		if (!isNonNegativeNumber(input.delayMs)) throw new TypeError('fault.delayMs must be a number >= 0');
+		// Only a processed request has an answer to drip.
+		return { kind: 'drip', delayMs: input.delayMs, phase: 'after' };
+	}
 	if (input.kind === 'slow') {
 		const delayMs = input.delayMs === undefined ? DEFAULT_SLOW_DELAY_MS : input.delayMs;
 		if (!isNonNegativeNumber(delayMs)) throw new TypeError('fault.delayMs must be a number >= 0');
@@ -144,12 +157,14 @@ function normalizeFault(input) {
 	}
 	// Real gateways answer 502/504 with an HTML page; this lets tests check non-JSON error bodies.
 	if (input.html) fault.html = true;
+	if (input.echo) fault.echo = true;
 	return fault;
 }
 
 /** The name a fault is counted under in stats().faultsInjected and shown as in the log. */
 function faultLabel(fault) {
-	return fault.kind === 'status' ? String(fault.status) : fault.kind;
+	if (fault.kind === 'status') return String(fault.status) + (fault.echo ? '+echo' : '');
+	return fault.kind === 'redirect' ? `redirect ${fault.status}` : fault.kind;
 }
 
 function normalizeRandomFaults(input) {
@@ -424,7 +439,10 @@ function startSandbox(options = {}) {
 		res.end(payload);
 	}
 
-	function faultResult(fault) {
+	function faultResult(fault, req) {
+		if (fault.kind === 'redirect') {
+			return { status: fault.status, headers: { Location: fault.location }, body: { error: 'Moved', message: `See ${fault.location}` } };
+		}
 		const headers = {};
 		if (fault.status === 429 && fault.retryAfter !== undefined) {
 			headers['Retry-After'] = fault.retryAfterDate
@@ -432,13 +450,17 @@ function startSandbox(options = {}) {
 				: String(Math.ceil(fault.retryAfter));
 		}
 		if (fault.html) {
+			const dump = fault.echo
+				? `<pre>${Object.entries(req.headers).map(([name, value]) => `${name}: ${value}`).join('\n')}</pre>`
+				: '';
 			return {
 				status: fault.status,
 				headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' },
-				body: `<html><head><title>${fault.status}</title></head><body><h1>${fault.status}</h1></body></html>`,
+				body: `<html><head><title>${fault.status}</title></head><body><h1>${fault.status}</h1>${dump}</body></html>`,
 			};
 		}
 		const body = FAULT_BODIES[fault.status] || { error: 'Injected fault', message: `Sandbox fault ${fault.status}` };
+		if (fault.echo) body.message = `${body.message}; request had Authorization: ${req.headers.authorization}`;
 		return { status: fault.status, headers, body: { success: false, ...body } };
 	}
 
@@ -566,10 +588,11 @@ function startSandbox(options = {}) {
 				req.socket.destroy();
 				return true;
 			}
-			if (fault.kind === 'status') {
-				send(res, faultResult(fault));
+			if (fault.kind === 'status' || fault.kind === 'redirect') {
+				send(res, faultResult(fault, req));
 				return true;
 			}
+			if (fault.kind === 'drip') return false; // the real answer follows, dripped
 			await sleep(fault.delayMs); // 'slow': answered late, but answered
 			return closed;
 		}
@@ -591,7 +614,19 @@ function startSandbox(options = {}) {
 		if (closed) return;
 
 		if (await applyFault('after')) return;
-		send(res, result);
+		if (fault?.kind === 'drip') await drip(res, result, fault.delayMs);
+		else send(res, result);
+	}
+
+	/** Sends `result` one byte at a time, spread over `delayMs`: never silent for long, never done early. */
+	async function drip(res, result, delayMs) {
+		const payload = Buffer.from(JSON.stringify(result.body));
+		res.writeHead(result.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': payload.length });
+		for (let byte = 0; byte < payload.length && !closed && !res.destroyed; byte++) {
+			res.write(payload.subarray(byte, byte + 1));
+			await sleep(delayMs / payload.length);
+		}
+		res.end();
 	}
 
 	// --- Control routes (no auth: for processes outside this one, e.g. the demo or n8n e2e) ----
