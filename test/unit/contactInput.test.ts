@@ -131,3 +131,35 @@ describe('cleanContact', () => {
 		});
 	});
 });
+
+describe('Unicode as it arrives from copy and paste', () => {
+	const DECOMPOSED_CAFE = 'Cafe\u0301';
+
+	it('composes accents, so one name typed two ways is sent one way', () => {
+		expect(cleanName(`Ame\u0301lie ${DECOMPOSED_CAFE}`)).toEqual({ ok: true, value: 'Amélie Café' });
+	});
+
+	it('keeps joiners that shape emoji and scripts in names', () => {
+		expect(cleanName('Ana 👩\u200D💻')).toEqual({ ok: true, value: 'Ana 👩\u200D💻' });
+	});
+
+	it('treats "Café" typed precomposed and decomposed as one tag', () => {
+		expect(cleanTags(`Café, ${DECOMPOSED_CAFE}`)).toEqual({ ok: true, value: 'Café' });
+	});
+
+	it.each([
+		['direction marks around it, as WhatsApp copies it', '\u202A+27 82 123 4567\u202C'],
+		['left-to-right marks between the groups', '+27\u200E 82\u200E 123 4567'],
+		['a zero-width space and a byte-order mark', '\uFEFF+27 82\u200B123 4567'],
+	])('reads a phone number with %s', (_case, raw) => {
+		expect(cleanPhone(raw)).toEqual({ ok: true, value: '+27821234567' });
+	});
+
+	it('drops a zero-width space from an email instead of sending it', () => {
+		expect(cleanEmail('jane\u200B@example.com')).toEqual({ ok: true, value: 'jane@example.com' });
+	});
+
+	it('still calls a name of invisible characters only missing', () => {
+		expect(cleanName('\u200B\u200E\uFEFF')).toMatchObject({ ok: false, reason: 'missing_name' });
+	});
+});

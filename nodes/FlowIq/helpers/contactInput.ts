@@ -53,9 +53,26 @@ function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-/** Trims, and folds every run of white space or control characters into one space. */
+/**
+ * Zero-width spaces, direction marks and the like: invisible, and carried along when text is
+ * copied from WhatsApp or a web page. Joiners (U+200C, U+200D) are not among them: they shape
+ * emoji and some scripts.
+ */
+const INVISIBLE_MARKS = /[\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
+
+/** Text as people mean it: "é" typed as one character or as e + accent alike, no invisible marks. */
+function normalizeText(text: string): string {
+	return text.normalize('NFC').replace(INVISIBLE_MARKS, '');
+}
+
+/** Phone numbers and email addresses have no use for any format character, joiners included. */
+function withoutFormatCharacters(text: string): string {
+	return text.normalize('NFC').replace(/\p{Cf}/gu, '');
+}
+
+/** Normalizes, trims, and folds every run of white space or control characters into one space. */
 function tidyText(text: string): string {
-	return text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+	return normalizeText(text).replace(/[\s\p{Cc}]+/gu, ' ').trim();
 }
 
 export function cleanName(raw: unknown): Cleaned<string> {
@@ -78,7 +95,7 @@ function phoneText(raw: unknown): Cleaned<string> {
 	if (typeof raw !== 'string') {
 		return problem('invalid_phone', `Phone number must be text, but got ${describeType(raw)}`);
 	}
-	return ok(raw.trim());
+	return ok(withoutFormatCharacters(raw).trim());
 }
 
 const EXTENSION = /(?:e?xt\.?|extension|#)\s*\d+\s*$/i;
@@ -136,7 +153,7 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/u;
 export function cleanEmail(raw: unknown): Cleaned<string | undefined> {
 	if (isBlank(raw)) return ok(undefined);
 	if (typeof raw !== 'string') return problem('invalid_email', `Email must be text, but got ${describeType(raw)}`);
-	const email = raw.trim();
+	const email = withoutFormatCharacters(raw).trim();
 	return EMAIL.test(email)
 		? ok(email)
 		: problem('invalid_email', `Email "${email}" is not a valid address (expected name@example.com)`);
