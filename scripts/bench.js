@@ -54,10 +54,13 @@ const LATENCY_MS = 50;
 /** Sandbox rate limit for case 4, in requests per second: well below the 100/s that 5 requests
  *  at 50 ms could reach, so the limit (not latency) decides the pace. */
 const RATE_LIMIT = 40;
+/** Case 4b: one 429 as the very first answer, at a latency that makes the run itself short. */
+const EARLY_429_LATENCY_MS = 10;
+const EARLY_429_RETRY_AFTER_S = 1;
 
 const SIZES = {
-	full: { rounds: 3, items: 2000, rawItems: 500, overheadItems: 1000, limitedItems: RATE_LIMIT * 10, memoryItems: 10000, memoryRuns: 1, loadRuns: 7, warmupItems: 300 },
-	quick: { rounds: 1, items: 300, rawItems: 200, overheadItems: 300, limitedItems: RATE_LIMIT * 3, memoryItems: 2000, memoryRuns: 1, loadRuns: 3, warmupItems: 100 },
+	full: { rounds: 3, items: 2000, rawItems: 500, overheadItems: 1000, limitedItems: RATE_LIMIT * 10, early429Items: 150, memoryItems: 10000, memoryRuns: 1, loadRuns: 7, warmupItems: 300 },
+	quick: { rounds: 1, items: 300, rawItems: 200, overheadItems: 300, limitedItems: RATE_LIMIT * 3, early429Items: 150, memoryItems: 2000, memoryRuns: 1, loadRuns: 3, warmupItems: 100 },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -263,10 +266,14 @@ async function startSandboxProcess() {
 		});
 	return {
 		url,
-		/** Sets latency and rate limit, then forgets contacts, stats and the rate-limit window. */
-		prepare: async ({ latencyMs = 0, rateLimit = 0 }) => {
+		/**
+		 * Sets latency and rate limit, then forgets contacts, stats and the rate-limit window;
+		 * `firstAnswer` queues a fault for the run's very first request.
+		 */
+		prepare: async ({ latencyMs = 0, rateLimit = 0, firstAnswer }) => {
 			await control('POST', 'configure', { latencyMs, rateLimit });
 			await control('POST', 'reset');
+			if (firstAnswer) await control('POST', 'fail-next', { fault: firstAnswer });
 		},
 		stats: () => control('GET', 'stats'),
 		stop: () => child.kill('SIGTERM'),
@@ -408,6 +415,15 @@ function defineCases(size) {
 		// Continue (using error output) so failed items are counted instead of stopping the run.
 		{ id: 'flowiqRateLimited', node: 'flowiq', items: size.limitedItems, latencyMs: LATENCY_MS, rateLimit: RATE_LIMIT, onError: 'continueErrorOutput' },
 		{ id: 'httpRateLimited', node: 'http', items: size.limitedItems, latencyMs: LATENCY_MS, rateLimit: RATE_LIMIT, onError: 'continueRegularOutput' },
+		// The same short run with and without a 429 as its very first answer, side by side.
+		{
+			id: 'flowiqEarly429',
+			node: 'flowiq',
+			items: size.early429Items,
+			latencyMs: EARLY_429_LATENCY_MS,
+			firstAnswer: { status: 429, retryAfter: EARLY_429_RETRY_AFTER_S },
+		},
+		{ id: 'flowiqNo429', node: 'flowiq', items: size.early429Items, latencyMs: EARLY_429_LATENCY_MS },
 	];
 }
 
@@ -550,6 +566,12 @@ function summarise({ size, runs, memory, loads, phones }) {
 			http429: m('httpRateLimited', 'rateLimited'),
 			items: size.limitedItems,
 		},
+		early429: {
+			items: size.early429Items,
+			withMs: m('flowiqEarly429', 'wallMs'),
+			withoutMs: m('flowiqNo429', 'wallMs'),
+			failed: worst('flowiqEarly429', 'failed'),
+		},
 		memory: {
 			items: size.memoryItems,
 			flowiqExtraMB: median(memory.flowiq.map((run) => run.extraMB)),
@@ -574,6 +596,10 @@ function summarise({ size, runs, memory, loads, phones }) {
 	s.overhead.ratio = paired('flowiqZeroLatency', 'httpZeroLatency', perItem);
 	s.overhead.cpuRatio = paired('flowiqZeroLatency', 'httpZeroLatency', cpuPerItem);
 	s.rateLimited.ratioToLimit = s.rateLimited.flowiqItemsPerSecond / RATE_LIMIT;
+	s.early429.lostMs = median(runs.flowiqEarly429.map((run, r) => run.wallMs - runs.flowiqNo429[r].wallMs));
+	s.early429.ratio = paired('flowiqEarly429', 'flowiqNo429', (run) => run.wallMs);
+	// What the 429 itself costs: its Retry-After, then a pace that must not hold the run back.
+	const early429Budget = EARLY_429_RETRY_AFTER_S * 1000 + 1000;
 
 	const target = (id, what, met, measured, missedBy) => ({ id, what, met, measured, ...(met ? {} : { missedBy }) });
 	const pct = (value) => `${fmt(value * 100)} %`;
@@ -593,6 +619,13 @@ function summarise({ size, runs, memory, loads, phones }) {
 			s.rateLimited.ratioToLimit >= 0.8 && s.rateLimited.flowiqFailed === 0,
 			`${fmt(s.rateLimited.ratioToLimit, 2)} of R, ${s.rateLimited.flowiqFailed} failed`,
 			s.rateLimited.flowiqFailed > 0 ? `${s.rateLimited.flowiqFailed} items failed` : pct(1 - s.rateLimited.ratioToLimit / 0.8),
+		),
+		target(
+			'4b',
+			`≤ ${fmt(early429Budget)} ms lost (Retry-After + 1 s), 0 failed`,
+			s.early429.lostMs <= early429Budget && s.early429.failed === 0,
+			`${fmt(s.early429.lostMs)} ms lost, ${s.early429.failed} failed`,
+			s.early429.failed > 0 ? `${s.early429.failed} items failed` : `${fmt(s.early429.lostMs - early429Budget)} ms`,
 		),
 		target('5a', `< 150 MB extra for ${fmt(size.memoryItems)} items`, s.memory.flowiqExtraMB < 150, `${fmt(s.memory.flowiqExtraMB, 1)} MB`, pct(s.memory.flowiqExtraMB / 150 - 1)),
 		target('5b', '≥ 50,000 numbers/s', s.phonesPerSecond >= 50000, `${fmt(s.phonesPerSecond)}/s`, pct(1 - s.phonesPerSecond / 50000)),
@@ -644,6 +677,13 @@ function toMarkdown({ machine, settings, summary: s, generatedAt, command, bench
 			`defaults: **${fmt(s.rateLimited.httpFailed)}** of ${fmt(s.rateLimited.items)} failed, ${fmt(s.rateLimited.http429)} × 429`,
 			'≥ 0.8 of R, 0 failed',
 			met('4'),
+		],
+		[
+			`4b. One 429 (Retry-After ${EARLY_429_RETRY_AFTER_S} s) as the first answer, ${EARLY_429_LATENCY_MS} ms latency, ${fmt(s.early429.items)} items`,
+			`${fmt(s.early429.withMs)} ms against ${fmt(s.early429.withoutMs)} ms without the 429: **${fmt(s.early429.lostMs)} ms** lost (${fmt(s.early429.ratio, 2)}×)`,
+			'',
+			`≤ Retry-After + 1 s lost, 0 failed`,
+			met('4b'),
 		],
 		[
 			`5a. Peak memory, ${fmt(s.memory.items)} items (RSS over baseline, 0 ms latency)`,

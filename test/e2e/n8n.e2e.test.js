@@ -299,6 +299,33 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 	);
 
 	it(
+		'in Loop Over Items, sends a number repeated in a later batch and reports it as a Duplicate',
+		async () => {
+			const runData = await execute('flowiqE2eLoopBatches');
+			// Each batch is a run of its own: Alice and Bob in run 0, Carol (Alice's number) and Dave in run 1.
+			const runs = runData.FlowIQ.map((run) => run.data.main.map(shape));
+			expect(runs).toHaveLength(2);
+			const alice = runs[0][0][0].json;
+			expect(runs[0][0].map((item) => item.json.full_name)).toEqual(['Alice Abrahams', 'Bob Botha']);
+			const [created, duplicate, invalid] = runs[1];
+			expect(created.map((item) => item.json.full_name)).toEqual(['Dave Dube']);
+			expect(invalid).toEqual([]);
+			expect(duplicate).toEqual([
+				{
+					json: {
+						existing_contact: { id: alice.id, full_name: 'Alice Abrahams', whatsapp_id: '27821000001' },
+						submitted: { name: 'Carol Cele', phone_number: '+27821000001' },
+						message: 'A contact with this phone number already exists',
+					},
+					pairedItem: { item: 0 },
+				},
+			]);
+			expect(sandbox.stats()).toMatchObject({ requests: 4, byStatus: { 201: 3, 409: 1 } });
+		},
+		RUN_TIMEOUT,
+	);
+
+	it(
 		'takes its fields from expressions over earlier nodes, with the phone from two nodes back',
 		async () => {
 			const runData = await execute('flowiqE2eExpressions');

@@ -34,9 +34,10 @@ const LATENCY = { latencyMs: 5, latencyJitterMs: 10 };
 const OPTIONS = { maxConcurrency: 8, maxRetries: 5, timeout: 1000, defaultCountry: 'ZA' };
 
 /**
- * Every kind the issue lists. 429 and 503 stay in the 'before' phase: both say FlowIQ did not act
- * on the request, and the node relies on that (it does not flag a later 409 as uncertain). The
- * other kinds hit both phases at random, so some contacts ARE created before the answer is lost.
+ * Every kind the issue lists. 429 and 503 stay in the 'before' phase, as FlowIQ itself sends them
+ * (rate limit, maintenance: nothing done). The other kinds hit both phases at random, so some
+ * contacts ARE created before the answer is lost. A 503 from a proxy after FlowIQ acted is in
+ * hardening.test.ts.
  */
 const RANDOM_FAULTS = [
 	{ status: 429, retryAfter: RETRY_AFTER_S, phase: 'before' },

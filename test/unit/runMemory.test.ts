@@ -1,35 +1,32 @@
-import { RunMemory } from '../../nodes/FlowIq/helpers/runMemory';
+import type { IContextObject } from 'n8n-workflow';
 
-describe('RunMemory', () => {
-	it('keeps what one run created for the next try of the same run', () => {
-		const memory = new RunMemory();
-		memory.recordFor('exec-1:FlowIQ').created.set('+27123456789', { id: 'c1' });
-		expect(memory.recordFor('exec-1:FlowIQ').created.get('+27123456789')).toEqual({ id: 'c1' });
-		expect(memory.recordFor('exec-2:FlowIQ').created.size).toBe(0);
+import { runRecordFor } from '../../nodes/FlowIq/helpers/runMemory';
+
+describe('runRecordFor', () => {
+	it('keeps what a run created for the next try of the same run, in that execution’s node context', () => {
+		const context: IContextObject = {};
+		runRecordFor(context, 0).created.set('+27123456789', { id: 'c1' });
+		expect(runRecordFor(context, 0).created.get('+27123456789')).toEqual({ id: 'c1' });
+		expect(runRecordFor({}, 0).created.size).toBe(0); // another execution's context
 	});
 
-	it('keeps the numbers whose answer was lost', () => {
-		const memory = new RunMemory();
-		memory.recordFor('exec-1:FlowIQ').uncertain.set('+27123456789', 1000);
-		expect(memory.recordFor('exec-1:FlowIQ').uncertain.has('+27123456789')).toBe(true);
+	it('gives each run of the node (each Loop Over Items batch) a record of its own', () => {
+		const context: IContextObject = {};
+		runRecordFor(context, 0).created.set('+27123456789', { id: 'c1' });
+		runRecordFor(context, 0).uncertain.set('+27999999999', 1000);
+		expect(runRecordFor(context, 1).created.size).toBe(0);
+		expect(runRecordFor(context, 1).uncertain.size).toBe(0);
+		expect(runRecordFor(context, 0).uncertain.get('+27999999999')).toBe(1000);
 	});
 
-	it('forgets the least recently used runs beyond its bound', () => {
-		const memory = new RunMemory(2);
-		memory.recordFor('a').created.set('+1', {});
-		memory.recordFor('b').created.set('+1', {});
-		memory.recordFor('a');
-		memory.recordFor('c');
-		expect(memory.recordFor('a').created.size).toBe(1);
-		expect(memory.recordFor('b').created.size).toBe(0);
+	it('is left out when n8n saves the execution data', () => {
+		const context: IContextObject = { other: 1 };
+		runRecordFor(context, 0).created.set('+27123456789', { id: 'c1' });
+		expect(JSON.parse(JSON.stringify(context))).toEqual({ other: 1 });
 	});
 
-	it('forgets runs older than its age limit', () => {
-		let now = 0;
-		const memory = new RunMemory(10, 1000, () => now);
-		memory.recordFor('a').created.set('+1', {});
-		now = 5000;
-		memory.recordFor('other');
-		expect(memory.recordFor('a').created.size).toBe(0);
+	it('starts afresh when the context holds something else under its key (a saved and restored execution)', () => {
+		const context: IContextObject = { flowIqRunRecords: {} };
+		expect(runRecordFor(context, 0).created.size).toBe(0);
 	});
 });

@@ -15,9 +15,10 @@ import {
 	type RawContactInput,
 } from '../helpers/contactInput';
 import { credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
+import { MAX_CONCURRENCY, MAX_RETRIES, TIMEOUT, readNumberOption, type NumberOptionSpec } from '../helpers/options';
 import { affectsEveryItem, type ExistingContact } from '../helpers/outcome';
 import { runPool } from '../helpers/pool';
-import { RunMemory, type RunRecord } from '../helpers/runMemory';
+import { runRecordFor } from '../helpers/runMemory';
 import { FlowIqTransport, type SendResult, type TransportOptions } from '../transport';
 
 /** Output indexes, in the order the node declares them. */
@@ -42,16 +43,32 @@ const LOCAL_ERROR_LABELS: Record<string, string> = {
 	invalid_tags: 'Invalid tags',
 };
 
-/** What earlier tries of the node learned, for n8n's "Retry On Fail". */
-const runMemory = new RunMemory();
-
-/** Settings for the whole run, read from the first item like n8n's own nodes do. */
+/**
+ * Settings for the whole run, read from the first item like n8n's own nodes do. Throws a
+ * NodeOperationError naming the option when one cannot be read or is not a number.
+ */
 function readOptions(context: IExecuteFunctions): TransportOptions {
-	const options = context.getNodeParameter('options', 0, {}) as Partial<TransportOptions>;
+	const read = (name: keyof TransportOptions, spec: NumberOptionSpec): number => {
+		let value: unknown;
+		try {
+			value = context.getNodeParameter(`options.${name}`, 0, spec.fallback);
+		} catch (error) {
+			throw new NodeOperationError(context.getNode(), `${spec.label} could not be read: ${(error as Error).message}`, {
+				description: `Fix the expression in ${spec.label} under Options: it is read once, from the first item`,
+			});
+		}
+		const option = readNumberOption(value, spec);
+		if (!option.ok) {
+			throw new NodeOperationError(context.getNode(), option.message, {
+				description: `Set ${spec.label} under Options to a number, or to an expression that gives one`,
+			});
+		}
+		return option.value;
+	};
 	return {
-		maxConcurrency: Math.max(1, Math.floor(options.maxConcurrency ?? 5)),
-		maxRetries: Math.max(0, Math.floor(options.maxRetries ?? 3)),
-		timeout: Math.max(1, Math.floor(options.timeout ?? 30000)),
+		maxConcurrency: read('maxConcurrency', MAX_CONCURRENCY),
+		maxRetries: read('maxRetries', MAX_RETRIES),
+		timeout: read('timeout', TIMEOUT),
 	};
 }
 
@@ -112,9 +129,16 @@ function resultFor(
 		case 'cancelled':
 			return {
 				output: 'error',
-				error: new NodeOperationError(context.getNode(), 'The execution was cancelled before this contact was sent', {
-					itemIndex,
-				}),
+				error: sent.sent
+					? new NodeOperationError(
+							context.getNode(),
+							'The execution was cancelled after this contact was sent: FlowIQ may have created it',
+							{ description: 'Look the number up in FlowIQ before running the workflow again', itemIndex },
+						)
+					: new NodeOperationError(context.getNode(), 'The execution was cancelled before this contact was sent', {
+							description: 'Run the workflow again to send it',
+							itemIndex,
+						}),
 			};
 		default: {
 			const status = sent.kind === 'failed' ? sent.status : undefined;
@@ -219,7 +243,16 @@ export async function createContacts(this: IExecuteFunctions): Promise<INodeExec
 		}
 	}
 
-	await sendAll(this, readOptions(this), contactsToSend(), results, continueOnFail);
+	let options: TransportOptions;
+	try {
+		options = readOptions(this);
+	} catch (error) {
+		if (!continueOnFail) throw error;
+		// Without its settings the run cannot start: every item fails alike, none is sent.
+		results.fill({ output: 'error', error: error as NodeOperationError });
+		return buildOutputs(results, continueOnFail);
+	}
+	await sendAll(this, options, contactsToSend(), results, continueOnFail);
 
 	for (const { itemIndex, leaderIndex, body } of followers) {
 		results[itemIndex] = followerResult(results[leaderIndex], leaderIndex, { ...body });
@@ -262,11 +295,7 @@ async function sendAll(
 		data: credentials as unknown as ICredentialsDecrypted['data'],
 	};
 	const transport = new FlowIqTransport(context, decrypted, options);
-	const executionId = context.getExecutionId();
-	// Without an execution ID there is no telling one run from the next: remember nothing.
-	const earlierTries: RunRecord = executionId
-		? runMemory.recordFor(`${executionId}:${node.name}`)
-		: { created: new Map(), uncertain: new Map() };
+	const earlierTries = runRecordFor(context.getContext('node'), context.getWorkflowDataProxy(0).$thisRunIndex);
 
 	/** Set once a failure means no later request can succeed, or the run must stop. */
 	let stoppedBy: SendResult | undefined;
@@ -279,7 +308,9 @@ async function sendAll(
 			return;
 		}
 		if (stoppedBy) {
-			results[itemIndex] = resultFor(context, itemIndex, body, stoppedBy);
+			// This contact was never sent, whatever happened to the one that stopped the run.
+			const notSent = stoppedBy.kind === 'cancelled' ? { ...stoppedBy, sent: false } : stoppedBy;
+			results[itemIndex] = resultFor(context, itemIndex, body, notSent);
 			return;
 		}
 		let sent = await transport.createContact(body);
@@ -290,8 +321,8 @@ async function sendAll(
 		}
 		if (sent.kind === 'duplicate' && lostAnswerAt !== undefined) {
 			// The 409 may be about the contact the lost attempt created: then it is this node's own.
-			const own = await transport.findOwnContact(sent.existingContact.whatsapp_id, body, lostAnswerAt);
-			if (own) sent = { ...sent, kind: 'created', contact: own };
+			const own = await transport.findOwnContact(sent.existingContact.whatsapp_id, body, lostAnswerAt, earlierTries.id);
+			if (own) sent = { ...sent, kind: 'created', contact: { ...own, recovered: true } };
 		}
 		const result = resultFor(context, itemIndex, body, sent);
 		results[itemIndex] = result;

@@ -105,7 +105,7 @@ export const contactFields: INodeProperties[] = [
 				typeOptions: { minValue: 1000 },
 				default: 30000,
 				description:
-					'Milliseconds to wait for each answer from FlowIQ before trying again',
+					'Milliseconds each request may take in all, until the whole answer has arrived, before it counts as timed out and is retried',
 			},
 		],
 	},

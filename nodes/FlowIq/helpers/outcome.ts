@@ -59,7 +59,11 @@ function hintFor(status: number, error: string): string {
 	return 'Check the FlowIQ API credential and the node’s settings';
 }
 
-export function classifyResponse(status: number, body: unknown): ApiOutcome {
+/**
+ * What one answer means. `location` is the answer's Location header: a redirect is reported, never
+ * followed, since following it would send the key wherever it points.
+ */
+export function classifyResponse(status: number, body: unknown, location?: unknown): ApiOutcome {
 	const fields = asObject(body);
 	if (status >= 200 && status < 300 && fields.contact && typeof fields.contact === 'object') {
 		return { kind: 'created', contact: fields.contact as IDataObject };
@@ -77,6 +81,15 @@ export function classifyResponse(status: number, body: unknown): ApiOutcome {
 		return { kind: 'invalid', reason, error, message };
 	}
 	if (RETRYABLE_STATUSES.has(status)) return { kind: 'retry', status, error, message };
+	if (status >= 300 && status < 400) {
+		return {
+			kind: 'failed',
+			status,
+			error: 'Redirected',
+			message: `the request was pointed to ${typeof location === 'string' && location ? location : 'another address'}; the node does not follow redirects, so the API key only goes to the Base URL`,
+			hint: 'Check the Base URL in the FlowIQ API credential: if FlowIQ has moved, enter its new address there',
+		};
+	}
 	if (status >= 200 && status < 300) {
 		return {
 			kind: 'failed',
@@ -89,7 +102,7 @@ export function classifyResponse(status: number, body: unknown): ApiOutcome {
 	return { kind: 'failed', status, error, message, hint: hintFor(status, error) };
 }
 
-/** True for failures that will hit every item alike (credential or organisation problems). */
+/** True for failures that will hit every item alike (credential, organisation or Base URL problems). */
 export function affectsEveryItem(status: number): boolean {
-	return status === 401 || status === 403 || status === 404;
+	return (status >= 300 && status < 400) || status === 401 || status === 403 || status === 404;
 }

@@ -1,44 +1,48 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IContextObject, IDataObject } from 'n8n-workflow';
 
-/** What one execution of one node has learned about the numbers it sent. */
+/** What one run of the node has learned about the numbers it sent. */
 export interface RunRecord {
+	/** Tells this run apart from every other in this process. */
+	id: string;
 	/** Contacts created, by E.164 phone number. */
 	created: Map<string, IDataObject>;
 	/** Numbers whose request may have reached FlowIQ but whose answer was lost, with when it was sent. */
 	uncertain: Map<string, number>;
 }
 
-/**
- * Remembers, per execution and node and for a while, what earlier tries of the node learned.
- *
- * n8n's "Retry On Fail" runs the whole node again for every item. Without this memory, a contact
- * created by the first try would come back as a 409 on the second and land on Duplicate. Retries
- * happen inside the same process and execution, so an in-process map is enough; it is bounded so
- * that a long-lived n8n does not grow.
- */
-export class RunMemory {
-	private readonly runs = new Map<string, RunRecord & { touchedAt: number }>();
+const CONTEXT_KEY = 'flowIqRunRecords';
+let runsSeen = 0;
 
-	constructor(
-		private readonly maxRuns = 20,
-		private readonly maxAgeMs = 60 * 60 * 1000,
-		private readonly now: () => number = Date.now,
-	) {}
+/** The records of one execution's node, by run index. */
+class RunRecords {
+	private readonly byRun = new Map<number, RunRecord>();
 
-	recordFor(runKey: string): RunRecord {
-		const run = this.runs.get(runKey) ?? { touchedAt: 0, created: new Map(), uncertain: new Map<string, number>() };
-		this.runs.delete(runKey);
-		this.forgetOld();
-		run.touchedAt = this.now();
-		// Re-inserting keeps the map in least-recently-used order.
-		this.runs.set(runKey, run);
-		return run;
-	}
-
-	private forgetOld() {
-		const oldest = this.now() - this.maxAgeMs;
-		for (const [key, run] of this.runs) {
-			if (this.runs.size >= this.maxRuns || run.touchedAt < oldest) this.runs.delete(key);
+	forRun(runIndex: number): RunRecord {
+		let record = this.byRun.get(runIndex);
+		if (!record) {
+			record = { id: `run-${++runsSeen}`, created: new Map(), uncertain: new Map() };
+			this.byRun.set(runIndex, record);
 		}
+		return record;
 	}
+
+	/** Left out when n8n saves the execution: the records only serve tries within this process. */
+	toJSON(): undefined {
+		return undefined;
+	}
+}
+
+/**
+ * What earlier tries of this run of the node learned, for n8n's "Retry On Fail": it runs the same
+ * run again (same run index), and without this a contact created by the first try would come back
+ * as a 409 and land on Duplicate. Each batch of Loop Over Items is a run of its own (the next run
+ * index) and starts empty: a number repeated in a later batch is sent, and FlowIQ's 409 makes it a
+ * Duplicate.
+ *
+ * The records live in n8n's node context for this execution (`getContext('node')`): they last as
+ * long as the execution, no other execution can evict them, and they go when it ends.
+ */
+export function runRecordFor(nodeContext: IContextObject, runIndex: number): RunRecord {
+	if (!(nodeContext[CONTEXT_KEY] instanceof RunRecords)) nodeContext[CONTEXT_KEY] = new RunRecords();
+	return (nodeContext[CONTEXT_KEY] as RunRecords).forRun(runIndex);
 }

@@ -6,9 +6,13 @@ import type {
 
 import { apiBaseUrl, apiTarget, credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
 import { errorWords } from '../helpers/outcome';
+import { redactDeep } from '../helpers/redact';
 
 /** A number no real contact has: the probe looks it up, so the test never creates anything. */
 const PROBE_WHATSAPP_ID = '10000000000';
+
+/** How FlowIQ's contact API says a number has no contact (the probe's expected answer). */
+const CONTACT_NOT_FOUND = /^contact not found/i;
 
 /**
  * The credential dialog's "Test": checks the key's shape, then makes one read-only call
@@ -25,7 +29,7 @@ export async function testFlowIqCredential(
 	const tenantId = credentials.tenantId?.trim();
 	const baseUrl = apiBaseUrl(credentials);
 	const { url, qs } = apiTarget(credentials, '/contact', { whatsapp_id: PROBE_WHATSAPP_ID });
-	let response: { statusCode: number; body: unknown };
+	let response: { statusCode: number; body: unknown; headers?: { location?: string } };
 	try {
 		response = await this.helpers.request({
 			method: 'GET',
@@ -36,6 +40,8 @@ export async function testFlowIqCredential(
 			timeout: 15000,
 			resolveWithFullResponse: true,
 			simple: false,
+			// A redirect would carry the key wherever it points.
+			followRedirect: false,
 		});
 	} catch (error) {
 		const code = (error as { cause?: { code?: string }; code?: string }).cause?.code ?? (error as { code?: string }).code;
@@ -45,11 +51,22 @@ export async function testFlowIqCredential(
 		};
 	}
 
-	const { statusCode, body } = response;
+	const { statusCode } = response;
+	// Servers and proxies may echo the request, Authorization header included.
+	const body = redactDeep(response.body, credentials.apiKey);
+	const location = redactDeep(response.headers?.location, credentials.apiKey);
 	const { error, message } = errorWords(statusCode, body);
 	const organisation = tenantId ? `tenant “${tenantId}”` : 'its organisation';
-	if (statusCode === 200 || (statusCode === 404 && error !== 'Organization not found')) {
+	const foundContact = statusCode === 200 && typeof (body as { contact?: unknown })?.contact === 'object';
+	// Only FlowIQ's contact API knows the probe number has no contact: any other 404 is another server.
+	if (foundContact || (statusCode === 404 && CONTACT_NOT_FOUND.test(error))) {
 		return { status: 'OK', message: `Connected: FlowIQ accepted the API key for ${organisation}` };
+	}
+	if (statusCode >= 300 && statusCode < 400) {
+		return {
+			status: 'Error',
+			message: `FlowIQ answered ${statusCode} and pointed the request to ${location ?? 'another address'}: check the Base URL`,
+		};
 	}
 	if (statusCode === 401 || statusCode === 403) {
 		const fix =
@@ -58,10 +75,16 @@ export async function testFlowIqCredential(
 				: 'copy a fresh fiq_ key from the FlowIQ dashboard';
 		return { status: 'Error', message: `FlowIQ rejected the API key: ${message} (${fix})` };
 	}
-	if (statusCode === 404) {
+	if (statusCode === 404 && error === 'Organization not found') {
 		return {
 			status: 'Error',
 			message: `FlowIQ found no organisation for this ${tenantId ? 'Tenant ID' : 'API key'}: ${message}`,
+		};
+	}
+	if (statusCode === 404 || statusCode === 200) {
+		return {
+			status: 'Error',
+			message: `FlowIQ’s contact API is not at ${baseUrl} (it answered ${statusCode}: ${message}): check the Base URL`,
 		};
 	}
 	return { status: 'Error', message: `FlowIQ answered ${statusCode}: ${message}` };

@@ -7,10 +7,12 @@ import type {
 } from 'n8n-workflow';
 
 import { retryDelay } from '../helpers/backoff';
+import { ContactClaims } from '../helpers/claims';
 import { apiTarget, type FlowIqCredentials } from '../helpers/credentials';
 import type { ContactRequestBody } from '../helpers/contactInput';
 import { classifyResponse, type ApiOutcome } from '../helpers/outcome';
 import { RatePacer } from '../helpers/pacer';
+import { redactDeep } from '../helpers/redact';
 
 export interface TransportOptions {
 	timeout: number;
@@ -22,7 +24,8 @@ export interface TransportOptions {
 type FinalAnswer = (
 	| Exclude<ApiOutcome, { kind: 'retry' }>
 	| { kind: 'network'; error: string; message: string; hint: string }
-	| { kind: 'cancelled' }
+	/** `sent`: a request for this contact had gone out, so FlowIQ may have created it. */
+	| { kind: 'cancelled'; sent: boolean }
 ) & {
 	attempts: number;
 	/** Some attempt may have reached FlowIQ and created the contact, but its answer was lost. */
@@ -38,8 +41,8 @@ type Exchange =
 	| { response: IN8nHttpFullResponse }
 	| { failure: { timedOut: boolean; code: string } };
 
-/** How far FlowIQ's clock may run behind n8n's when telling a contact this node created. */
-const CLOCK_SKEW_MS = 5_000;
+/** Contacts recovered after a lost answer, across every execution in this process. */
+const recoveredContacts = new ContactClaims();
 
 /**
  * 429s are FlowIQ asking us to slow down, not failures: they pause and then pace every request
@@ -70,13 +73,15 @@ function networkFailure(error: WrappedNetworkError): { timedOut: boolean; code: 
  */
 export class FlowIqTransport {
 	private pausedUntil = 0;
-	private readonly pacer = new RatePacer();
+	private readonly pacer: RatePacer;
 
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly credentials: ICredentialsDecrypted,
 		private readonly options: TransportOptions,
-	) {}
+	) {
+		this.pacer = new RatePacer(options.maxConcurrency);
+	}
 
 	async createContact(body: ContactRequestBody): Promise<SendResult> {
 		const firstAttemptAt = Date.now();
@@ -85,22 +90,29 @@ export class FlowIqTransport {
 
 	/**
 	 * The contact FlowIQ reports as existing, if it is the one an attempt whose answer was lost
-	 * created: it carries the name and email that attempt sent, and FlowIQ created it after the
-	 * attempt started (less `CLOCK_SKEW_MS`). Looks it up read-only; `undefined` when it is someone
-	 * else's or cannot be looked up (a FlowIQ without `GET /contact`).
+	 * created: it carries the name and email that attempt sent, FlowIQ created it after the attempt
+	 * started, and no other run has claimed it (two executions sending one lead at once). Looks it
+	 * up read-only; `undefined` when it is someone else's or cannot be looked up (a FlowIQ without
+	 * `GET /contact`). `claimant` names the run asking.
 	 */
 	async findOwnContact(
 		whatsappId: string,
 		sent: ContactRequestBody,
 		lostAttemptAt: number,
+		claimant: string,
 	): Promise<IDataObject | undefined> {
 		const answer = await this.request({ method: 'GET', path: '/contact', query: { whatsapp_id: whatsappId } });
 		if (!('response' in answer) || answer.response.statusCode !== 200) return undefined;
 		const contact = (answer.response.body as { contact?: IDataObject } | undefined)?.contact;
 		if (!contact) return undefined;
+		// FlowIQ's clock less n8n's, from the answer's Date header: whole seconds, stamped before the
+		// answer travelled, so never more than the true difference. Without the header: no allowance.
+		const serverDate = Date.parse(String(answer.response.headers?.date));
+		const clockDifference = Number.isNaN(serverDate) ? 0 : serverDate - Date.now();
 		const createdAt = Date.parse(String(contact.created_at));
 		const sameFields = contact.full_name === sent.name && (contact.email ?? undefined) === sent.email;
-		return sameFields && createdAt >= lostAttemptAt - CLOCK_SKEW_MS ? contact : undefined;
+		const createdSince = createdAt >= lostAttemptAt + clockDifference;
+		return sameFields && createdSince && recoveredContacts.claim(String(contact.id), claimant) ? contact : undefined;
 	}
 
 	private async sendWithRetries(body: ContactRequestBody): Promise<FinalAnswer> {
@@ -112,11 +124,13 @@ export class FlowIqTransport {
 
 		for (let attempts = 1; ; attempts++) {
 			if (!(await this.waitForPause()) || !(await this.sleep(this.pacer.reserve()))) {
-				return { kind: 'cancelled', attempts, uncertainAttempt };
+				return { kind: 'cancelled', sent: attempts > 1, attempts, uncertainAttempt };
 			}
+			const sentAt = Date.now();
 			const exchange = await this.post(body);
+			const latencyMs = Date.now() - sentAt;
 			const cancelled = this.cancelSignal()?.aborted;
-			if (cancelled) return { kind: 'cancelled', attempts, uncertainAttempt };
+			if (cancelled) return { kind: 'cancelled', sent: true, attempts, uncertainAttempt };
 
 			if ('failure' in exchange) {
 				const { timedOut, code } = exchange.failure;
@@ -140,10 +154,11 @@ export class FlowIqTransport {
 			}
 
 			const { statusCode, body: answer, headers } = exchange.response;
-			const outcome = classifyResponse(statusCode, answer);
-			// A 500, or a 502 or 504 from a proxy, can hide a request that FlowIQ did carry out.
-			uncertainAttempt ||= statusCode >= 500 && statusCode !== 503;
-			if (statusCode !== 429) this.pacer.recordAccepted();
+			const outcome = classifyResponse(statusCode, answer, headers?.location);
+			// Any 5xx can hide a request that FlowIQ did carry out: a proxy answers 502, 503 or 504
+			// for an upstream that acted and then went silent.
+			uncertainAttempt ||= statusCode >= 500;
+			if (statusCode !== 429) this.pacer.recordAccepted(latencyMs);
 			if (outcome.kind !== 'retry') {
 				return { ...outcome, attempts, uncertainAttempt };
 			}
@@ -157,8 +172,8 @@ export class FlowIqTransport {
 				// The first 429 pauses every request; after that the pace keeps the rest under the
 				// limit, and only the request FlowIQ turned away waits out its Retry-After.
 				if (this.pacer.currentRate() === undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
-				else if (!(await this.sleep(wait))) return { kind: 'cancelled', attempts, uncertainAttempt };
-				this.pacer.recordRateLimited();
+				else if (!(await this.sleep(wait))) return { kind: 'cancelled', sent: true, attempts, uncertainAttempt };
+				this.pacer.recordRateLimited(latencyMs);
 				continue;
 			}
 			if (retries >= maxRetries) return this.gaveUp(outcome, attempts, uncertainAttempt);
@@ -200,26 +215,41 @@ export class FlowIqTransport {
 		query?: Record<string, string>;
 		body?: ContactRequestBody;
 	}): Promise<Exchange> {
+		const credentials = this.credentials.data as unknown as FlowIqCredentials;
 		const request: IHttpRequestOptions = {
 			method,
-			...apiTarget(this.credentials.data as unknown as FlowIqCredentials, path, query),
+			...apiTarget(credentials, path, query),
 			body,
 			json: true,
 			timeout: this.options.timeout,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// A redirect would carry the key to wherever it points: a 3xx is an answer, never followed.
+			disableFollowRedirect: true,
 		};
+		const exchange = this.context.helpers.httpRequestWithAuthentication
+			.call(this.context, 'flowIqApi', request, { credentialsDecrypted: this.credentials })
+			.then(
+				(response) => {
+					const { statusCode, headers, body: answer } = response as IN8nHttpFullResponse;
+					// Servers and proxies may echo the request, Authorization header included.
+					const redacted = { statusCode, headers: redactDeep(headers, credentials.apiKey), body: redactDeep(answer, credentials.apiKey) };
+					return { response: redacted as IN8nHttpFullResponse };
+				},
+				// Only the code is kept: the error n8n hands back can carry the request, key included.
+				(error: WrappedNetworkError) => ({ failure: networkFailure(error) }),
+			);
+		// The helper's timeout only measures silence, and n8n replaces any abort signal with the
+		// execution's own: an answer dripped byte by byte would hold the attempt for as long as it
+		// drips. So the attempt's deadline is a race; a late answer is ignored.
+		let deadline: NodeJS.Timeout | undefined;
+		const timedOut = new Promise<Exchange>((resolve) => {
+			deadline = setTimeout(() => resolve({ failure: { timedOut: true, code: 'ETIMEDOUT' } }), this.options.timeout);
+		});
 		try {
-			const response = (await this.context.helpers.httpRequestWithAuthentication.call(
-				this.context,
-				'flowIqApi',
-				request,
-				{ credentialsDecrypted: this.credentials },
-			)) as IN8nHttpFullResponse;
-			return { response };
-		} catch (error) {
-			// Only the code is kept: the error n8n hands back can carry the request, key included.
-			return { failure: networkFailure(error) };
+			return await Promise.race([exchange, timedOut]);
+		} finally {
+			clearTimeout(deadline);
 		}
 	}
 

@@ -1,0 +1,60 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { contactFields } from '../../nodes/FlowIq/descriptions/ContactDescription';
+import {
+	MAX_CONCURRENCY as CONCURRENCY,
+	MAX_RETRIES,
+	TIMEOUT,
+	readNumberOption,
+	type NumberOptionSpec,
+} from '../../nodes/FlowIq/helpers/options';
+
+describe('the option specs', () => {
+	const editorOptions = contactFields.find((field) => field.name === 'options')!.options as INodeProperties[];
+
+	it.each([
+		['maxConcurrency', CONCURRENCY],
+		['maxRetries', MAX_RETRIES],
+		['timeout', TIMEOUT],
+	])('%s has the label, range and default the editor shows', (name, spec: NumberOptionSpec) => {
+		const field = editorOptions.find((option) => option.name === name)!;
+		expect({ label: field.displayName, min: field.typeOptions?.minValue, max: field.typeOptions?.maxValue, fallback: field.default }).toEqual(
+			{ label: spec.label, min: spec.min, max: spec.max, fallback: spec.fallback },
+		);
+	});
+});
+
+describe('readNumberOption', () => {
+	it.each([
+		[undefined, 5],
+		[null, 5],
+		['', 5],
+		[7, 7],
+		['7', 7],
+		[' 12 ', 12],
+		[7.9, 7],
+		[0, 1],
+		[-3, 1],
+		['-3', 1],
+		[80, 50],
+	])('reads %j as %i', (value, expected) => {
+		expect(readNumberOption(value, CONCURRENCY)).toEqual({ ok: true, value: expected });
+	});
+
+	it('has no ceiling where the editor has none', () => {
+		expect(readNumberOption(600000, TIMEOUT)).toEqual({ ok: true, value: 600000 });
+		expect(readNumberOption(1, TIMEOUT)).toEqual({ ok: true, value: 1000 });
+	});
+
+	it.each([
+		['five', CONCURRENCY, 'Max Concurrency must be a number (1 to 50), not “five”'],
+		['10s', TIMEOUT, 'Timeout must be a number (1000 or more), not “10s”'],
+		[Number.NaN, CONCURRENCY, 'Max Concurrency must be a number (1 to 50), not “NaN”'],
+		[Number.POSITIVE_INFINITY, TIMEOUT, 'Timeout must be a number (1000 or more), not “Infinity”'],
+		[{ n: 5 }, CONCURRENCY, 'Max Concurrency must be a number (1 to 50), not “{"n":5}”'],
+		[true, CONCURRENCY, 'Max Concurrency must be a number (1 to 50), not “true”'],
+		['1e3', TIMEOUT, 'Timeout must be a number (1000 or more), not “1e3”'],
+	])('refuses %j', (value, spec, message) => {
+		expect(readNumberOption(value, spec)).toEqual({ ok: false, message });
+	});
+});
