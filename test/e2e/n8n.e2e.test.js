@@ -13,6 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const host = require('../../scripts/n8n-host');
+const { usePackedPackage } = require('./packed');
 const dev = require('../../scripts/dev');
 const { startSandbox, fixtures } = require('../sandbox/server');
 
@@ -85,16 +86,7 @@ function contactPosts(requestLog) {
 		.map(({ at, match }) => ({ at, status: match[1] }));
 }
 
-let packDir;
-let tarball;
-beforeAll(async () => {
-	packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-e2e-pack-'));
-	tarball = await host.packPackage(packDir);
-}, SETUP_TIMEOUT);
-
-afterAll(() => {
-	if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
-});
+const tarball = usePackedPackage(SETUP_TIMEOUT);
 
 describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 	let work;
@@ -107,7 +99,7 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 		await host.ensureHost(major);
 		work = fs.mkdtempSync(path.join(os.tmpdir(), `flowiq-e2e-n8n${major}-`));
 		userFolder = path.join(work, 'user');
-		host.installLikeCommunityNodes(userFolder, tarball);
+		host.installLikeCommunityNodes(userFolder, tarball());
 		sandbox = await startSandbox({ quiet: false, log: (line) => requestLog.push({ at: Date.now(), line }) });
 		await host.importIntoN8n(major, userFolder, {
 			credentials: credentialsFor(sandbox.url),

@@ -11,6 +11,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
 const host = require('../../scripts/n8n-host');
+const { usePackedPackage } = require('./packed');
 const dev = require('../../scripts/dev');
 const { startSandbox } = require('../sandbox/server');
 
@@ -25,16 +26,7 @@ function filesUnder(dir, wanted) {
 		.map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
 }
 
-let packDir;
-let tarball;
-beforeAll(async () => {
-	packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-npm-install-pack-'));
-	tarball = await host.packPackage(packDir);
-}, SETUP_TIMEOUT);
-
-afterAll(() => {
-	if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
-});
+const tarball = usePackedPackage(SETUP_TIMEOUT);
 
 describe.each(['1', '2'])('installed with npm install in ~/.n8n/nodes of a real n8n %s.x', (major) => {
 	let work;
@@ -46,7 +38,7 @@ describe.each(['1', '2'])('installed with npm install in ~/.n8n/nodes of a real 
 		await host.ensureHost(major);
 		work = fs.mkdtempSync(path.join(os.tmpdir(), `flowiq-npm-install-n8n${major}-`));
 		userFolder = path.join(work, 'user');
-		npmOutput = host.installWithNpm(major, userFolder, tarball);
+		npmOutput = host.installWithNpm(major, userFolder, tarball());
 		sandbox = await startSandbox({ quiet: true });
 		await host.importIntoN8n(major, userFolder, {
 			credentials: [dev.exampleCredential(sandbox.url)],
