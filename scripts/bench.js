@@ -717,6 +717,7 @@ function toMarkdown({ machine, settings, summary: s, generatedAt, command, bench
 		`- Figures are medians over rounds run in a rotating order; ratios between two cases are medians of the ratios within each round. In flight: the most \`/contact\` requests the sandbox held at once (worst round).`,
 		`- HTTP Request batching sends ${MAX_CONCURRENCY} requests every ${LATENCY_MS} ms without waiting for answers, so it can hold more than ${MAX_CONCURRENCY} in flight; with its defaults it sends every item at once.`,
 		`- Case 4: the sandbox admits ${RATE_LIMIT} requests in any sliding second and answers the rest 429 with \`Retry-After: 1\`; FlowIQ runs with "Continue (using error output)" so failed items are counted, HTTP Request with "Continue".`,
+		`- Case 4b: the sandbox answers the run's very first request 429 with \`Retry-After: ${EARLY_429_RETRY_AFTER_S}\`; "lost" is the median, over the rounds, of the run's time less that of the same run without the 429 in the same round.`,
 		`- Case 5a: kernel peak RSS (VmHWM) of a fresh process over its RSS after a warm-up run, 0 ms latency, default options; "heap after GC" is what remains with the run's output still referenced.`,
 		'',
 	].join('\n');
