@@ -3,23 +3,27 @@
 // node panel, so check the tarball itself.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const { builtinModules } = require('node:module');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
 const manifest = require(path.join(root, 'package.json'));
 const { packPackage } = require('../../scripts/n8n-host');
+const { expectCorpusCleanedBy } = require('../reliability/corpusCleaning');
 
 let workDir;
 let files;
+let tarballPath;
 
 beforeAll(async () => {
 	// Unpacked below the project so the built files resolve n8n-workflow, their peer dependency.
 	const cache = path.join(root, 'node_modules', '.cache');
 	fs.mkdirSync(cache, { recursive: true });
 	workDir = fs.mkdtempSync(path.join(cache, 'flowiq-pack-'));
-	const tarball = await packPackage(workDir);
-	execFileSync('tar', ['-xzf', tarball, '-C', workDir]);
-	files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+	tarballPath = await packPackage(workDir);
+	execFileSync('tar', ['-xzf', tarballPath, '-C', workDir]);
+	files = execFileSync('tar', ['-tzf', tarballPath], { encoding: 'utf8' })
 		.split('\n')
 		.filter((entry) => entry && !entry.endsWith('/'))
 		.map((entry) => entry.replace(/^package\//, ''))
@@ -59,12 +63,44 @@ test('holds every icon and codex file where n8n looks for them, next to the clas
 	}
 });
 
-test('declares what the Community Nodes screen needs', () => {
-	expect(manifest.name).toBe('n8n-nodes-flowiq');
-	expect(manifest.keywords).toContain('n8n-community-node-package');
-	expect(manifest.license).toBe('MIT');
-	expect(Object.keys(manifest.dependencies)).toEqual(['libphonenumber-js']);
-	expect(Object.keys(manifest.peerDependencies)).toEqual(['n8n-workflow']);
+test('declares what the Community Nodes screen needs, and no runtime dependencies', () => {
+	const packed = JSON.parse(fs.readFileSync(unpacked('package.json'), 'utf8'));
+	expect(packed.name).toBe('n8n-nodes-flowiq');
+	expect(packed.keywords).toContain('n8n-community-node-package');
+	expect(packed.license).toBe('MIT');
+	expect(packed.dependencies).toBeUndefined();
+	expect(Object.keys(packed.peerDependencies)).toEqual(['n8n-workflow']);
+});
+
+test('requires nothing from outside the package but n8n-workflow and Node itself', () => {
+	const outside = new Set();
+	for (const file of files.filter((name) => name.endsWith('.js'))) {
+		const code = fs.readFileSync(unpacked(file), 'utf8');
+		for (const [, specifier] of code.matchAll(/require\(["']([^"']+)["']\)/g)) {
+			const fromNode = specifier.startsWith('node:') || builtinModules.includes(specifier);
+			if (!specifier.startsWith('.') && !fromNode && specifier !== 'n8n-workflow') outside.add(`${file}: ${specifier}`);
+		}
+	}
+	expect([...outside]).toEqual([]);
+});
+
+test('carries libphonenumber-js inside: the packed cleaning, where no node_modules is in reach, passes the bad-input corpus', () => {
+	const isolated = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-packed-cleaning-'));
+	try {
+		fs.cpSync(unpacked('dist'), isolated, { recursive: true });
+		const { cleanContact } = require(path.join(isolated, 'nodes', 'FlowIq', 'helpers', 'contactInput.js'));
+		expect(cleanContact({ name: 'Jane', phoneNumber: '082 123 4567' }, 'ZA')).toEqual({
+			ok: true,
+			value: { name: 'Jane', phone_number: '+27821234567' },
+		});
+		expectCorpusCleanedBy(cleanContact);
+	} finally {
+		fs.rmSync(isolated, { recursive: true, force: true });
+	}
+});
+
+test('stays small', () => {
+	expect(fs.statSync(tarballPath).size).toBeLessThan(300 * 1024);
 });
 
 test('declares n8n-workflow an optional peer, so a plain npm install in ~/.n8n/nodes does not fetch and build it', () => {

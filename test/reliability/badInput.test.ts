@@ -10,11 +10,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { cleanContact } from '../../nodes/FlowIq/helpers/contactInput';
 import { pairedIndexes, runFlowIq, useSandbox } from '../node/harness';
 import { BAD_INPUT_CORPUS, type BadInputCase, type ExpectedOutput } from './badInputCorpus';
+import { LOCAL_REASONS, expectCorpusCleanedBy } from './corpusCleaning';
 
 const sandbox = useSandbox();
 
 const OUTPUTS: Array<ExpectedOutput | 'error'> = ['created', 'duplicate', 'invalid', 'error'];
-const LOCAL_REASONS = new Set(['missing_name', 'missing_phone', 'invalid_phone', 'invalid_email', 'invalid_tags']);
 
 /** The item for a case; Default Country travels with it, since the node reads that option per item. */
 function itemFor({ input, defaultCountry }: BadInputCase): IDataObject {
@@ -77,24 +77,7 @@ describe('The bad-input corpus', () => {
 	});
 
 	it('cleans every case the same way with the pure helpers', () => {
-		for (const c of BAD_INPUT_CORPUS) {
-			const cleaned = cleanContact(
-				{ name: c.input.name, phoneNumber: c.input.phone, email: c.input.email, tags: c.input.tags },
-				c.defaultCountry?.trim().toUpperCase() || undefined,
-			);
-			const { reason, phone_number, name, email, tags } = c.expect;
-			if (reason && LOCAL_REASONS.has(reason)) {
-				expect({ case: c.name, ok: cleaned.ok, reason: !cleaned.ok && cleaned.reason }).toEqual({ case: c.name, ok: false, reason });
-				continue;
-			}
-			expect({ case: c.name, ok: cleaned.ok }).toEqual({ case: c.name, ok: true });
-			if (!cleaned.ok) continue;
-			// In the shape FlowIQ stores: no email is null, tags are a list.
-			const sent = cleaned.value;
-			const stored = { phone_number: sent.phone_number, name: sent.name, email: sent.email ?? null, tags: sent.tags?.split(',') ?? [] };
-			const wanted = Object.entries({ phone_number, name, email, tags }).filter(([, value]) => value !== undefined);
-			expect({ case: c.name, ...stored }).toMatchObject({ case: c.name, ...Object.fromEntries(wanted) });
-		}
+		expectCorpusCleanedBy(cleanContact);
 	});
 
 	it('is listed in docs/bad-input.md, each case with its outcome', () => {

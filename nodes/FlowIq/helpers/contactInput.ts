@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, type CountryCode } from '../vendor/libphonenumber';
 
 /** Why an item went to the Invalid output. Saved workflows switch on these values: never rename. */
 export type InvalidReason =
