@@ -10,7 +10,7 @@ export class FlowIqApi implements ICredentialType {
 
 	displayName = 'FlowIQ API';
 
-	icon: Icon = 'file:../nodes/FlowIq/flowIq.svg';
+	icon: Icon = { light: 'file:../nodes/FlowIq/flowIq.svg', dark: 'file:../nodes/FlowIq/flowIq.dark.svg' };
 
 	documentationUrl = 'https://docs.flowapt.com';
 

@@ -13,7 +13,7 @@ export class FlowIq implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FlowIQ',
 		name: 'flowIq',
-		icon: 'file:flowIq.svg',
+		icon: { light: 'file:flowIq.svg', dark: 'file:flowIq.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -53,9 +53,13 @@ test('holds every icon and codex file where n8n looks for them, next to the clas
 		for (const Type of Object.values(exported)) {
 			const instance = new Type();
 			const icon = instance.description?.icon ?? instance.icon;
-			expect(icon).toMatch(/^file:/);
-			const iconPath = path.join(path.dirname(unpacked(file)), icon.slice('file:'.length));
-			expect(fs.existsSync(iconPath)).toBe(true);
+			// A light and a dark variant, so the icon reads on both of the editor's themes.
+			expect(Object.keys(icon)).toEqual(['light', 'dark']);
+			for (const variant of Object.values(icon)) {
+				expect(variant).toMatch(/^file:.+\.svg$/);
+				const iconPath = path.join(path.dirname(unpacked(file)), variant.slice('file:'.length));
+				expect(fs.existsSync(iconPath)).toBe(true);
+			}
 		}
 	}
 	for (const file of manifest.n8n.nodes) {

@@ -214,8 +214,9 @@ export async function createContacts(this: IExecuteFunctions): Promise<INodeExec
 					.trim()
 					.toUpperCase();
 			} catch (error) {
-				if (!continueOnFail) throw error;
-				results[itemIndex] = { output: 'error', error: error as NodeOperationError };
+				const failure = new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+				if (!continueOnFail) throw failure;
+				results[itemIndex] = { output: 'error', error: failure };
 				continue;
 			}
 			const cleaned = cleanContact(input, defaultCountry || undefined);
@@ -247,9 +248,10 @@ export async function createContacts(this: IExecuteFunctions): Promise<INodeExec
 	try {
 		options = readOptions(this);
 	} catch (error) {
-		if (!continueOnFail) throw error;
+		const failure = new NodeOperationError(this.getNode(), error as Error);
+		if (!continueOnFail) throw failure;
 		// Without its settings the run cannot start: every item fails alike, none is sent.
-		results.fill({ output: 'error', error: error as NodeOperationError });
+		results.fill({ output: 'error', error: failure });
 		return buildOutputs(results, continueOnFail);
 	}
 	await sendAll(this, options, contactsToSend(), results, continueOnFail);
@@ -283,8 +285,9 @@ async function sendAll(
 	try {
 		credentials = await context.getCredentials<FlowIqCredentials>('flowIqApi');
 	} catch (error) {
-		if (!continueOnFail) throw error;
-		return failEveryItem((error as Error).message);
+		const failure = new NodeOperationError(node, error as Error);
+		if (!continueOnFail) throw failure;
+		return failEveryItem(failure.message);
 	}
 	const problem = credentialProblem(credentials);
 	if (problem) return failEveryItem(problem);
