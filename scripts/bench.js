@@ -19,7 +19,7 @@
  *   on one engine and one n8n-workflow, as they do inside n8n.
  * - Both authenticate with the real `flowIqApi` credential type: HTTP Request uses it as a
  *   predefined credential type, so both send the same `Authorization: Bearer fiq_...` header.
- * - The sandbox (test/sandbox/cli.js) runs in its own process, like a remote API would, and is
+ * - The sandbox (sandbox/cli.js) runs in its own process, like a remote API would, and is
  *   reset before every run; its stats().maxInFlight is the "most requests in flight" figure.
  * - A plain Node `http` client with the same concurrency is measured too, as the reference for
  *   what this machine and the sandbox allow without n8n.
@@ -44,11 +44,11 @@ const BUILD_DIR = path.join(RESULTS_DIR, 'dist');
 const FLOWIQ_NODE = path.join(BUILD_DIR, 'nodes', 'FlowIq', 'FlowIq.node.js');
 const FLOWIQ_CREDENTIAL = path.join(BUILD_DIR, 'credentials', 'FlowIqApi.credentials.js');
 const CONTACT_INPUT = path.join(BUILD_DIR, 'nodes', 'FlowIq', 'helpers', 'contactInput.js');
-const { KEYS } = require('../test/sandbox/fixtures');
+const { KEYS } = require('../sandbox/fixtures');
 const { HOSTS, ensureHost } = require('./n8n-host');
 
 const HTTP_REQUEST_VERSION = 4.3;
-/** The node's Max Concurrency default (nodes/FlowIq/descriptions/ContactDescription.ts). */
+/** The node's Max Concurrency default (MAX_CONCURRENCY in nodes/FlowIq/helpers/options.ts). */
 const MAX_CONCURRENCY = 5;
 const LATENCY_MS = 50;
 /** Sandbox rate limit for case 4, in requests per second: well below the 100/s that 5 requests
@@ -233,7 +233,7 @@ async function rawHttpCase(sandboxUrl, { items: count, concurrency }) {
 // The sandbox, in its own process
 
 async function startSandboxProcess() {
-	const child = spawn(process.execPath, [path.join(ROOT, 'test', 'sandbox', 'cli.js'), '--port', '0', '--quiet'], {
+	const child = spawn(process.execPath, [path.join(ROOT, 'sandbox', 'cli.js'), '--port', '0', '--quiet'], {
 		cwd: ROOT,
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});

@@ -6,7 +6,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const host = require('./n8n-host');
-const { startSandbox } = require('../test/sandbox/server');
+const { startSandbox } = require('../sandbox/server');
 const { exampleWorkflow, prepareUserFolder } = require('./dev');
 
 const OUTPUT_NAMES = ['Created', 'Duplicate', 'Invalid'];

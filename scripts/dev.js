@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
-const fixtures = require('../test/sandbox/fixtures');
+const fixtures = require('../sandbox/fixtures');
 const host = require('./n8n-host');
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -267,10 +267,10 @@ async function prepareUserFolder({ major = '1', userFolder, tarball, sandboxUrl,
 // ---------------------------------------------------------------------------------------------
 // npm run dev
 
-/** Starts test/sandbox/cli.js as a child and resolves with { url, child } once it listens. */
+/** Starts sandbox/cli.js as a child and resolves with { url, child } once it listens. */
 function startSandboxProcess(port) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'test', 'sandbox', 'cli.js'), '--port', String(port)], {
+		const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'sandbox', 'cli.js'), '--port', String(port)], {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});

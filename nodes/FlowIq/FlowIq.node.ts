@@ -5,9 +5,9 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { createContacts } from './actions/createContact';
-import { contactFields, contactOperations } from './descriptions/ContactDescription';
-import { testFlowIqCredential } from './transport/credentialTest';
+import * as contact from './actions/contact/Contact.resource';
+import { router } from './actions/router';
+import { testFlowIqCredential } from './methods/credentialTest';
 
 export class FlowIq implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,8 +35,7 @@ export class FlowIq implements INodeType {
 				options: [{ name: 'Contact', value: 'contact' }],
 				default: 'contact',
 			},
-			...contactOperations,
-			...contactFields,
+			...contact.description,
 		],
 	};
 
@@ -45,6 +44,6 @@ export class FlowIq implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await createContacts.call(this);
+		return await router.call(this);
 	}
 }

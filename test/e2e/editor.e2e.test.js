@@ -13,7 +13,7 @@ const path = require('node:path');
 
 const host = require('../../scripts/n8n-host');
 const dev = require('../../scripts/dev');
-const { startSandbox } = require('../sandbox/server');
+const { startSandbox } = require('../../sandbox/server');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

@@ -15,7 +15,7 @@ const path = require('node:path');
 const host = require('../../scripts/n8n-host');
 const { usePackedPackage } = require('./packed');
 const dev = require('../../scripts/dev');
-const { startSandbox, fixtures } = require('../sandbox/server');
+const { startSandbox, fixtures } = require('../../sandbox/server');
 
 const WORKFLOW_DIR = path.join(__dirname, 'workflows');
 const EXAMPLE_FILE = path.join(__dirname, '..', '..', 'examples', 'flowiq-create-contacts.json');

@@ -13,7 +13,7 @@ const { execFileSync } = require('node:child_process');
 const host = require('../../scripts/n8n-host');
 const { usePackedPackage } = require('./packed');
 const dev = require('../../scripts/dev');
-const { startSandbox } = require('../sandbox/server');
+const { startSandbox } = require('../../sandbox/server');
 
 const SETUP_TIMEOUT = 15 * 60 * 1000; // covers a first-time host install
 const RUN_TIMEOUT = 120 * 1000;

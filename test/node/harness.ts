@@ -5,7 +5,7 @@ import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
 import { runNode, type RunNodeOptions } from '../helpers/engine';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { startSandbox, fixtures } = require('../sandbox/server');
+const { startSandbox, fixtures } = require('../../sandbox/server');
 
 export { fixtures, startSandbox };
 

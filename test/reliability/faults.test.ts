@@ -16,7 +16,7 @@ import type { InvalidReason } from '../../nodes/FlowIq/helpers/contactInput';
 import { fixtures, pairedIndexes, runFlowIq, useSandbox, type Sandbox } from '../node/harness';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { mulberry32 } = require('../sandbox/server');
+const { mulberry32 } = require('../../sandbox/server');
 
 const CREATED = 0;
 const DUPLICATE = 1;
@@ -373,7 +373,7 @@ function checkRetries(byPhone: Map<string, Attempt[]>, maxRetries: number) {
 	}
 }
 
-/** The node's full-jitter backoff never waits longer than this before retry `n` (helpers/backoff.ts). */
+/** The node's full-jitter backoff never waits longer than this before retry `n` (transport/backoff.ts). */
 const backoffCeiling = (n: number) => Math.min(60_000, 500 * 2 ** n);
 /** n8n's HTTP stack, the proxy hop and the shared event loop, per attempt (about 10 ms measured here). */
 const ATTEMPT_OVERHEAD_MS = 25;

@@ -6,9 +6,9 @@
  */
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { startSandbox, normalizeFault, mulberry32 } = require('./server');
-const { parseArgs, parseFaultKinds } = require('./cli');
-const { ORGS, DELETED_ORG, KEYS, API_KEYS, PHONES, SEED_CONTACTS, isOnWhatsApp } = require('./fixtures');
+const { startSandbox, normalizeFault, mulberry32 } = require('../../sandbox/server');
+const { parseArgs, parseFaultKinds } = require('../../sandbox/cli');
+const { ORGS, DELETED_ORG, KEYS, API_KEYS, PHONES, SEED_CONTACTS, isOnWhatsApp } = require('../../sandbox/fixtures');
 
 jest.setTimeout(10000);
 
@@ -725,7 +725,7 @@ describe('cli', () => {
 	});
 
 	test('runs as a process: prints its URL and key names, serves, stops on SIGTERM', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--port', '0', '--quiet'], {
+		const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'sandbox', 'cli.js'), '--port', '0', '--quiet'], {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		try {

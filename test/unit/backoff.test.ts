@@ -1,4 +1,4 @@
-import { backoffDelay, MAX_RETRY_WAIT_MS, parseRetryAfter, retryDelay } from '../../nodes/FlowIq/helpers/backoff';
+import { backoffDelay, MAX_RETRY_WAIT_MS, parseRetryAfter, retryDelay } from '../../nodes/FlowIq/transport/backoff';
 
 describe('backoffDelay', () => {
 	it('doubles its ceiling with each attempt', () => {

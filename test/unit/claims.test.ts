@@ -1,4 +1,4 @@
-import { ContactClaims } from '../../nodes/FlowIq/helpers/claims';
+import { ContactClaims } from '../../nodes/FlowIq/transport/claims';
 
 describe('ContactClaims', () => {
 	it('lets one claimant have a contact, again and again, and nobody else', () => {

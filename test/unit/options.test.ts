@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { contactFields } from '../../nodes/FlowIq/descriptions/ContactDescription';
+import { description as createFields } from '../../nodes/FlowIq/actions/contact/create.operation';
 import {
 	MAX_CONCURRENCY as CONCURRENCY,
 	MAX_RETRIES,
@@ -10,7 +10,7 @@ import {
 } from '../../nodes/FlowIq/helpers/options';
 
 describe('the option specs', () => {
-	const editorOptions = contactFields.find((field) => field.name === 'options')!.options as INodeProperties[];
+	const editorOptions = createFields.find((field) => field.name === 'options')!.options as INodeProperties[];
 
 	it.each([
 		['maxConcurrency', CONCURRENCY],

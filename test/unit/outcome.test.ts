@@ -1,4 +1,4 @@
-import { affectsEveryItem, classifyResponse, errorWords } from '../../nodes/FlowIq/helpers/outcome';
+import { affectsEveryItem, classifyResponse, errorWords } from '../../nodes/FlowIq/transport/outcome';
 
 describe('classifyResponse', () => {
 	it('reads a created contact', () => {

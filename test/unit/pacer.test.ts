@@ -1,4 +1,4 @@
-import { RatePacer } from '../../nodes/FlowIq/helpers/pacer';
+import { RatePacer } from '../../nodes/FlowIq/transport/pacer';
 
 const LATENCY_MS = 50;
 

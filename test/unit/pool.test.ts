@@ -1,4 +1,4 @@
-import { runPool } from '../../nodes/FlowIq/helpers/pool';
+import { runPool } from '../../nodes/FlowIq/transport/pool';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

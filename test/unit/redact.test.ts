@@ -1,4 +1,4 @@
-import { REDACTED, redactDeep, redactSecrets } from '../../nodes/FlowIq/helpers/redact';
+import { REDACTED, redactDeep, redactSecrets } from '../../nodes/FlowIq/transport/redact';
 
 const KEY = 'fiq_live_4f9a2b7c1d8e';
 

@@ -6,13 +6,13 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { retryDelay } from '../helpers/backoff';
-import { ContactClaims } from '../helpers/claims';
+import { retryDelay } from './backoff';
+import { ContactClaims } from './claims';
 import { apiTarget, type FlowIqCredentials } from '../helpers/credentials';
 import type { ContactRequestBody } from '../helpers/contactInput';
-import { classifyResponse, type ApiOutcome } from '../helpers/outcome';
-import { RatePacer } from '../helpers/pacer';
-import { redactDeep } from '../helpers/redact';
+import { classifyResponse, type ApiOutcome } from './outcome';
+import { RatePacer } from './pacer';
+import { redactDeep } from './redact';
 
 export interface TransportOptions {
 	timeout: number;
@@ -265,7 +265,11 @@ export class FlowIqTransport {
 		return !this.cancelSignal()?.aborted;
 	}
 
-	/** Resolves `false` early when the execution is cancelled. */
+	/**
+	 * Resolves `false` early when the execution is cancelled. A timer of its own: n8n-workflow's
+	 * cancel-aware sleepWithAbort exists in n8n 1.x only (2.x exports a plain sleep), and its
+	 * listener would stay on the execution's signal after every wait.
+	 */
 	private async sleep(ms: number): Promise<boolean> {
 		const signal = this.cancelSignal();
 		if (signal?.aborted) return false;

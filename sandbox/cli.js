@@ -4,7 +4,7 @@
  * Runs the FlowIQ sandbox as its own process, for the demo, the n8n editor (npm run dev) and
  * manual poking with curl:
  *
- *   node test/sandbox/cli.js --port 4010 --latency 50 --fault-rate 0.2 --rate-limit 20 --seed 7 --quiet
+ *   node sandbox/cli.js --port 4010 --latency 50 --fault-rate 0.2 --rate-limit 20 --seed 7 --quiet
  *
  * Every flag can also come from the environment (a flag wins over its variable):
  *   --port <n>              FLOWIQ_SANDBOX_PORT            default 4010 (0 = any free port)
@@ -24,7 +24,7 @@ const { startSandbox, fixtures } = require('./server');
 
 const DEFAULT_PORT = 4010;
 
-const USAGE = `Usage: node test/sandbox/cli.js [options]
+const USAGE = `Usage: node sandbox/cli.js [options]
   --port <n>             port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 = any free port)
   --latency <ms>         delay added to every API answer
   --latency-jitter <ms>  plus a random 0..ms on top

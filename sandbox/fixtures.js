@@ -1,7 +1,7 @@
 'use strict';
 /**
  * FlowIQ sandbox fixtures: the organisations, API keys and seeded contacts the local sandbox
- * (test/sandbox/server.js) answers with. Every value here is fake and only works against the
+ * (sandbox/server.js) answers with. Every value here is fake and only works against the
  * sandbox; none of it is a real FlowIQ credential.
  *
  * API keys (send as `Authorization: Bearer <key>`):

@@ -1,10 +1,12 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	updateDisplayOptions,
 	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
 
@@ -13,13 +15,101 @@ import {
 	type ContactRequestBody,
 	type InvalidReason,
 	type RawContactInput,
-} from '../helpers/contactInput';
-import { credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
-import { MAX_CONCURRENCY, MAX_RETRIES, TIMEOUT, readNumberOption, type NumberOptionSpec } from '../helpers/options';
-import { affectsEveryItem, type ExistingContact } from '../helpers/outcome';
-import { runPool } from '../helpers/pool';
-import { runRecordFor } from '../helpers/runMemory';
-import { FlowIqTransport, type SendResult, type TransportOptions } from '../transport';
+} from '../../helpers/contactInput';
+import { credentialProblem, type FlowIqCredentials } from '../../helpers/credentials';
+import { MAX_CONCURRENCY, MAX_RETRIES, TIMEOUT, readNumberOption, type NumberOptionSpec } from '../../helpers/options';
+import { affectsEveryItem, type ExistingContact } from '../../transport/outcome';
+import { runPool } from '../../transport/pool';
+import { runRecordFor } from '../../helpers/runMemory';
+import { FlowIqTransport, type SendResult, type TransportOptions } from '../../transport';
+
+/** The Create fields, shown for Contact → Create. */
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'Jane Smith',
+		description: 'The contact’s full name. Extra spaces are removed.',
+	},
+	{
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '+27 82 123 4567',
+		description:
+			'A WhatsApp number, ideally with its country code. Spaces, dashes, brackets and a leading 00 are fine. Sent as +27821234567.',
+		hint: 'Numbers without a country code need Default Country under Options',
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@example.com',
+		default: '',
+		description: 'Optional. Left out when empty.',
+	},
+	{
+		displayName: 'Tags',
+		name: 'tags',
+		type: 'string',
+		default: '',
+		placeholder: 'lead, website',
+		description:
+			'Optional. Comma-separated, or a list from an expression. Spaces, empty tags and repeats are removed.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Default Country',
+				name: 'defaultCountry',
+				type: 'string',
+				default: '',
+				placeholder: 'ZA',
+				description:
+					'Two-letter country code (ISO 3166) used for numbers written without a country code, such as 082 123 4567',
+			},
+			{
+				displayName: 'Max Concurrency',
+				name: 'maxConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: 5,
+				description:
+					'How many requests FlowIQ receives at once, at most. After a 429 (too many requests) the node also slows its pace by itself.',
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 3,
+				description:
+					'How often to retry a contact after a network error or a 502, 503 or 504, waiting longer each time. 0 turns retries off.',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1000 },
+				default: 30000,
+				description:
+					'Milliseconds each request may take in all, until the whole answer has arrived, before it counts as timed out and is retried',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['create'] } }, properties);
 
 /** Output indexes, in the order the node declares them. */
 const CREATED = 0;
@@ -190,7 +280,8 @@ function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number):
 	};
 }
 
-export async function createContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+/** Contact → Create: cleans every item, sends the valid ones, and routes each to its output. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const context = this;
 	const items = this.getInputData();
 	const results: ItemResult[] = new Array(items.length);

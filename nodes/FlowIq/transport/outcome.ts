@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { InvalidReason } from './contactInput';
+import type { InvalidReason } from '../helpers/contactInput';
 
 /** FlowIQ's error body: `{ error, message }`, sometimes with `success: false` and `details`. */
 export interface FlowIqErrorBody {

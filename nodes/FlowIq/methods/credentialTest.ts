@@ -5,8 +5,8 @@ import type {
 } from 'n8n-workflow';
 
 import { apiBaseUrl, apiTarget, credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
-import { errorWords } from '../helpers/outcome';
-import { redactDeep } from '../helpers/redact';
+import { errorWords } from '../transport/outcome';
+import { redactDeep } from '../transport/redact';
 
 /** A number no real contact has: the probe looks it up, so the test never creates anything. */
 const PROBE_WHATSAPP_ID = '10000000000';
