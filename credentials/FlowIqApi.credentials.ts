@@ -22,7 +22,7 @@ export class FlowIqApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			placeholder: 'fiq_…',
+			placeholder: 'e.g. fiq_…',
 			description:
 				'Your FlowIQ API key. It starts with fiq_. Create one in the FlowIQ dashboard.',
 		},
@@ -31,7 +31,7 @@ export class FlowIqApi implements ICredentialType {
 			name: 'tenantId',
 			type: 'string',
 			default: '',
-			placeholder: 'acme',
+			placeholder: 'e.g. acme',
 			description:
 				'Optional. Your organisation’s tenant ID, shown in FlowIQ under Settings → Account Information. When set, FlowIQ checks that the key belongs to this organisation.',
 		},

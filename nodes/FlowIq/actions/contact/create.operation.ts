@@ -31,7 +31,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'Jane Smith',
+		placeholder: 'e.g. Jane Smith',
 		description: 'The contact’s full name. Extra spaces are removed.',
 	},
 	{
@@ -40,7 +40,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: '+27 82 123 4567',
+		placeholder: 'e.g. +27 82 123 4567',
 		description:
 			'A WhatsApp number, ideally with its country code. Spaces, dashes, brackets and a leading 00 are fine. Sent as +27821234567.',
 		hint: 'Numbers without a country code need Default Country under Options',
@@ -49,7 +49,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Email',
 		name: 'email',
 		type: 'string',
-		placeholder: 'name@example.com',
+		placeholder: 'e.g. name@example.com',
 		default: '',
 		description: 'Optional. Left out when empty.',
 	},
@@ -58,7 +58,7 @@ const properties: INodeProperties[] = [
 		name: 'tags',
 		type: 'string',
 		default: '',
-		placeholder: 'lead, website',
+		placeholder: 'e.g. lead, website',
 		description:
 			'Optional. Comma-separated, or a list from an expression. Spaces, empty tags and repeats are removed.',
 	},
@@ -74,7 +74,7 @@ const properties: INodeProperties[] = [
 				name: 'defaultCountry',
 				type: 'string',
 				default: '',
-				placeholder: 'ZA',
+				placeholder: 'e.g. ZA',
 				description:
 					'Two-letter country code (ISO 3166) used for numbers written without a country code, such as 082 123 4567',
 			},
