@@ -2,7 +2,7 @@
 'use strict';
 /**
  * `npm run bench`: the FlowIQ node against n8n's own HTTP Request node calling POST /contact,
- * side by side, in one run, through n8n-core's real WorkflowExecute (test/helpers/engine.ts).
+ * side by side, in one run, through n8n-core's real WorkflowExecute (scripts/engine.ts).
  * It prints figures; it asserts nothing.
  *
  *   npm run bench                  full run (about 5 minutes on 2 idle cores)
@@ -106,9 +106,9 @@ function makeItems(count) {
 // Loading the engine and the two nodes (in this process or a child)
 
 /**
- * Makes test/helpers/engine.ts loadable outside jest: TypeScript is transpiled on require (no type
- * check), jest's global `afterAll` is collected and run by `shutdownEngine`, and the HTTP Request
- * node's `n8n-workflow` / `n8n-core` resolve to this project's copies (same versions as the host's).
+ * Makes scripts/engine.ts loadable outside jest: TypeScript is transpiled on require (no type
+ * check), and the HTTP Request node's `n8n-workflow` / `n8n-core` resolve to this project's copies
+ * (same versions as the host's).
  */
 function loadEngine(hostDir) {
 	const ts = require('typescript');
@@ -128,10 +128,7 @@ function loadEngine(hostDir) {
 		}
 		return resolve.call(this, request, parent, ...rest);
 	};
-	const shutdownHooks = [];
-	global.afterAll = (hook) => shutdownHooks.push(hook);
-	const { runNode } = require('../test/helpers/engine.ts');
-	delete global.afterAll;
+	const { runNode, shutdownEngine } = require('./engine.ts');
 
 	const { FlowIq } = require(FLOWIQ_NODE);
 	const { FlowIqApi } = require(FLOWIQ_CREDENTIAL);
@@ -148,7 +145,7 @@ function loadEngine(hostDir) {
 		flowIq: new FlowIq(),
 		httpRequest,
 		credentialType: new FlowIqApi(),
-		shutdownEngine: () => shutdownHooks.forEach((hook) => hook()),
+		shutdownEngine,
 	};
 }
 
@@ -712,7 +709,7 @@ function toMarkdown({ machine, settings, summary: s, generatedAt, command, bench
 		'',
 		...table,
 		'',
-		`- Every run goes through n8n-core's \`WorkflowExecute\` (test/helpers/engine.ts) against the local sandbox, which runs in its own process and is reset before each run. ` +
+		`- Every run goes through n8n-core's \`WorkflowExecute\` (scripts/engine.ts) against the local sandbox, which runs in its own process and is reset before each run. ` +
 			`HTTP Request v${settings.httpRequestVersion} sends \`POST /contact\` with a JSON body built from expressions and the \`flowIqApi\` credential as a predefined credential type.`,
 		`- Figures are medians over rounds run in a rotating order; ratios between two cases are medians of the ratios within each round. In flight: the most \`/contact\` requests the sandbox held at once (worst round).`,
 		`- HTTP Request batching sends ${MAX_CONCURRENCY} requests every ${LATENCY_MS} ms without waiting for answers, so it can hold more than ${MAX_CONCURRENCY} in flight; with its defaults it sends every item at once.`,

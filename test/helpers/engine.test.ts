@@ -13,7 +13,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 
-import { runNode, testCredential, type TestCredentials } from './engine';
+import { runNode, testCredential, type TestCredentials } from '../../scripts/engine';
 
 // A local API: /echo returns what it received, /fail answers 502, /flaky answers 503 while
 // `flakyFailuresLeft` > 0, /slow never answers.

@@ -1,6 +1,6 @@
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
 import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
-import { testCredential } from '../helpers/engine';
+import { testCredential } from '../../scripts/engine';
 import { fixtures, startSandbox, useSandbox } from './harness';
 
 const sandbox = useSandbox();

@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
 import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
-import { runNode, type RunNodeOptions } from '../helpers/engine';
+import { runNode, type RunNodeOptions } from '../../scripts/engine';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { startSandbox, fixtures } = require('../../sandbox/server');

@@ -14,7 +14,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
-import { testCredential } from '../helpers/engine';
+import { testCredential } from '../../scripts/engine';
 import { fixtures, lead, pairedIndexes, runFlowIq, useSandbox } from '../node/harness';
 
 const sandbox = useSandbox();

@@ -16,7 +16,7 @@ import { LoggerProxy, type IDataObject } from 'n8n-workflow';
 
 import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
-import { testCredential } from '../helpers/engine';
+import { testCredential } from '../../scripts/engine';
 import { fixtures, lead, runFlowIq, useSandbox } from '../node/harness';
 
 const sandboxLog: string[] = [];

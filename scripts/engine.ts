@@ -56,12 +56,16 @@ if (throwawayUserFolder) process.env.N8N_USER_FOLDER = throwawayUserFolder;
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-afterAll(() => {
-	// Every node context gets SSH tunnel helpers, whose DI-built manager starts a cleanup
-	// interval that would keep Jest from exiting.
+/**
+ * Releases what the engine holds so the process can exit: every node context gets SSH tunnel
+ * helpers, whose DI-built manager starts a cleanup interval; and the throwaway user folder.
+ * Under jest it runs after each test file by itself; other callers (the bench) call it when done.
+ */
+export function shutdownEngine(): void {
 	Container.get(SSHClientsManager).onShutdown();
 	if (throwawayUserFolder) rmSync(throwawayUserFolder, { recursive: true, force: true });
-});
+}
+if (typeof afterAll === 'function') afterAll(shutdownEngine);
 
 // The 'vm' engine needs isolated-vm, which is not built here (.npmrc ignore-scripts).
 // N8N_EXPRESSION_ENGINE is only read by the n8n CLI, so select the engine directly.
