@@ -261,6 +261,29 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 		RUN_TIMEOUT,
 	);
 
+	it.each([
+		['a 401 that repeats the Authorization header', { status: 401, echo: true }, 'request had [redacted]'],
+		['a proxy page that dumps the request headers', { status: 502, html: true, echo: true }, '[redacted]'],
+		['a redirect to another host', { kind: 'redirect', status: 307, location: 'http://127.0.0.1:9/contact' }, 'pointed to http://127.0.0.1:9/contact'],
+	])(
+		'never shows the API key when FlowIQ answers with %s: not in the run, not in what n8n prints',
+		async (_case, fault, shownInstead) => {
+			sandbox.failNext(fault, 50);
+			const { stdout, stderr } = await host.runN8n(major, userFolder, ['execute', '--id=flowiqE2eErrorOutput', '--rawOutput']);
+			// The hostile answer reached the node and every item ended on the error output, with the
+			// answer's words in it, the key redacted.
+			expect(sandbox.stats().faultsInjected).not.toEqual({});
+			const run = JSON.parse(/^\{$[\s\S]*?^\}$/m.exec(stdout)[0]);
+			const failed = run.data.resultData.runData.FlowIQ[0].data.main[3];
+			expect(failed).toHaveLength(4);
+			for (const item of failed) expect(`${item.json.error} ${item.json.message}`).toContain(shownInstead);
+			const printed = `${stdout}\n${stderr}`;
+			for (const key of Object.values(fixtures.KEYS)) expect(printed).not.toContain(key);
+			expect(printed).not.toMatch(/Bearer/);
+		},
+		RUN_TIMEOUT,
+	);
+
 	it(
 		'waits out a 429 with Retry-After and creates the contact on the retry',
 		async () => {
