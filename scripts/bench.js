@@ -47,9 +47,25 @@ const CONTACT_INPUT = path.join(BUILD_DIR, 'nodes', 'FlowIq', 'helpers', 'contac
 const { KEYS } = require('../sandbox/fixtures');
 const { HOSTS, ensureHost } = require('./n8n-host');
 
+/**
+ * Lets this script require the project's TypeScript (the engine runner, the node's option specs):
+ * transpiled on require, without a type check.
+ */
+function requireTypeScriptOnTheFly() {
+	const ts = require('typescript');
+	require.extensions['.ts'] = (module, filename) => {
+		const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+			fileName: filename,
+			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true },
+		});
+		module._compile(outputText, filename);
+	};
+}
+requireTypeScriptOnTheFly();
+
 const HTTP_REQUEST_VERSION = 4.3;
-/** The node's Max Concurrency default (MAX_CONCURRENCY in nodes/FlowIq/helpers/options.ts). */
-const MAX_CONCURRENCY = 5;
+/** The node's Max Concurrency default, from the spec the editor and the node both use. */
+const MAX_CONCURRENCY = require('../nodes/FlowIq/helpers/options.ts').MAX_CONCURRENCY.fallback;
 const LATENCY_MS = 50;
 /** Sandbox rate limit for case 4, in requests per second: well below the 100/s that 5 requests
  *  at 50 ms could reach, so the limit (not latency) decides the pace. */
@@ -106,19 +122,10 @@ function makeItems(count) {
 // Loading the engine and the two nodes (in this process or a child)
 
 /**
- * Makes scripts/engine.ts loadable outside jest: TypeScript is transpiled on require (no type
- * check), and the HTTP Request node's `n8n-workflow` / `n8n-core` resolve to this project's copies
- * (same versions as the host's).
+ * Loads scripts/engine.ts outside jest, with the HTTP Request node's `n8n-workflow` / `n8n-core`
+ * resolving to this project's copies (same versions as the host's).
  */
 function loadEngine(hostDir) {
-	const ts = require('typescript');
-	require.extensions['.ts'] = (module, filename) => {
-		const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-			fileName: filename,
-			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true },
-		});
-		module._compile(outputText, filename);
-	};
 	const shared = ['n8n-workflow', 'n8n-core', '@n8n/di'];
 	const resolve = Module._resolveFilename;
 	Module._resolveFilename = function (request, parent, ...rest) {
