@@ -7,8 +7,13 @@ const os = require('node:os');
 const path = require('node:path');
 
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-host-cache-'));
+// n8n-host reads the variable once, when loaded. Put it back at once: jest runs later test files
+// in this same process, and the end-to-end ones must find the real hosts.
+const realCache = process.env.FLOWIQ_N8N_CACHE;
 process.env.FLOWIQ_N8N_CACHE = cache;
 const host = require('../../scripts/n8n-host');
+if (realCache === undefined) delete process.env.FLOWIQ_N8N_CACHE;
+else process.env.FLOWIQ_N8N_CACHE = realCache;
 
 afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
 
