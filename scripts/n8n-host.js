@@ -433,14 +433,20 @@ async function importIntoN8n(major, userFolder, { credentials = [], workflows = 
 
 /**
  * Runs a saved workflow with `n8n execute` and returns the run as n8n reports it, failed runs
- * included (their error is in `data.resultData.error`). The run is pretty-printed JSON from a line
- * holding only "{" to the next line holding only "}": n8n 2.x may log before and after it.
+ * included (their error is in `data.resultData.error`), with everything n8n printed.
  */
-async function executeWorkflow(major, userFolder, workflowId) {
+async function executeWorkflowPrinting(major, userFolder, workflowId) {
 	const { stdout, stderr, code } = await runN8n(major, userFolder, ['execute', `--id=${workflowId}`, '--rawOutput']);
+	// The run is pretty-printed JSON from a line holding only "{" to the next line holding only
+	// "}": n8n 2.x may log before and after it.
 	const run = /^\{$[\s\S]*?^\}$/m.exec(stdout);
 	if (!run) throw new Error(`n8n execute (exit ${code}) printed no run data:\n${stderr}\n${stdout}`.trim());
-	return JSON.parse(run[0]);
+	return { run: JSON.parse(run[0]), printed: `${stdout}\n${stderr}` };
+}
+
+/** The run of a saved workflow, as `executeWorkflowPrinting` gives it, without the printed output. */
+async function executeWorkflow(major, userFolder, workflowId) {
+	return (await executeWorkflowPrinting(major, userFolder, workflowId)).run;
 }
 
 module.exports = {
@@ -459,6 +465,7 @@ module.exports = {
 	runN8nOrFail,
 	importIntoN8n,
 	executeWorkflow,
+	executeWorkflowPrinting,
 	log,
 };
 

@@ -269,15 +269,13 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 		'never shows the API key when FlowIQ answers with %s: not in the run, not in what n8n prints',
 		async (_case, fault, shownInstead) => {
 			sandbox.failNext(fault, 50);
-			const { stdout, stderr } = await host.runN8n(major, userFolder, ['execute', '--id=flowiqE2eErrorOutput', '--rawOutput']);
+			const { run, printed } = await host.executeWorkflowPrinting(major, userFolder, 'flowiqE2eErrorOutput');
 			// The hostile answer reached the node and every item ended on the error output, with the
 			// answer's words in it, the key redacted.
 			expect(sandbox.stats().faultsInjected).not.toEqual({});
-			const run = JSON.parse(/^\{$[\s\S]*?^\}$/m.exec(stdout)[0]);
 			const failed = run.data.resultData.runData.FlowIQ[0].data.main[3];
 			expect(failed).toHaveLength(4);
 			for (const item of failed) expect(`${item.json.error} ${item.json.message}`).toContain(shownInstead);
-			const printed = `${stdout}\n${stderr}`;
 			for (const key of Object.values(fixtures.KEYS)) expect(printed).not.toContain(key);
 			expect(printed).not.toMatch(/Bearer/);
 		},
