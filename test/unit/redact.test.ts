@@ -1,6 +1,6 @@
 import { REDACTED, redactDeep, redactSecrets } from '../../nodes/FlowIq/transport/redact';
 
-const KEY = 'fiq_live_4f9a2b7c1d8e';
+const KEY = 'fiq_test_not_a_real_key_42';
 
 describe('redactSecrets', () => {
 	it.each([
