@@ -459,9 +459,9 @@ function startSandbox(options = {}) {
 				body: `<html><head><title>${fault.status}</title></head><body><h1>${fault.status}</h1>${dump}</body></html>`,
 			};
 		}
-		const body = FAULT_BODIES[fault.status] || { error: 'Injected fault', message: `Sandbox fault ${fault.status}` };
-		if (fault.echo) body.message = `${body.message}; request had Authorization: ${req.headers.authorization}`;
-		return { status: fault.status, headers, body: { success: false, ...body } };
+		const { error, message } = FAULT_BODIES[fault.status] || { error: 'Injected fault', message: `Sandbox fault ${fault.status}` };
+		const echo = fault.echo ? `; request had Authorization: ${req.headers.authorization}` : '';
+		return { status: fault.status, headers, body: { success: false, error, message: `${message}${echo}` } };
 	}
 
 	// --- API routes ----------------------------------------------------------------------------

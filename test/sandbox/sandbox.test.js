@@ -370,6 +370,15 @@ describe('scripted faults (failNext)', () => {
 		expect(res.body).toContain('<html>');
 	});
 
+	test('echo repeats the request\'s Authorization header in that answer only', async () => {
+		sandbox.failNext({ status: 500, echo: true });
+		sandbox.failNext({ status: 500 });
+		const echoed = await createContact({ name: 'A', phone_number: freshPhone() });
+		const plain = await createContact({ name: 'A', phone_number: freshPhone() });
+		expect(echoed.body.message).toBe(`Failed to create contact; request had Authorization: Bearer ${KEYS.acme}`);
+		expect(plain.body.message).toBe('Failed to create contact');
+	});
+
 	test('drop destroys the socket without an answer and creates nothing', async () => {
 		sandbox.failNext({ kind: 'drop' });
 		const phone = freshPhone();
