@@ -5,7 +5,7 @@ import type {
 } from 'n8n-workflow';
 
 import { apiBaseUrl, apiTarget, credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
-import { errorWords } from '../transport/outcome';
+import { errorWords, isRedirect } from '../transport/outcome';
 import { redactDeep } from '../transport/redact';
 
 /** A number no real contact has: the probe looks it up, so the test never creates anything. */
@@ -62,7 +62,7 @@ export async function testFlowIqCredential(
 	if (foundContact || (statusCode === 404 && CONTACT_NOT_FOUND.test(error))) {
 		return { status: 'OK', message: `Connected: FlowIQ accepted the API key for ${organisation}` };
 	}
-	if (statusCode >= 300 && statusCode < 400) {
+	if (isRedirect(statusCode)) {
 		return {
 			status: 'Error',
 			message: `FlowIQ answered ${statusCode} and pointed the request to ${location ?? 'another address'}: check the Base URL`,

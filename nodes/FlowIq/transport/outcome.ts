@@ -59,10 +59,12 @@ function hintFor(status: number, error: string): string {
 	return 'Check the FlowIQ API credential and the node’s settings';
 }
 
-/**
- * What one answer means. `location` is the answer's Location header: a redirect is reported, never
- * followed, since following it would send the key wherever it points.
- */
+/** A 3xx: FlowIQ points elsewhere. Never followed, since the key would go wherever it points. */
+export function isRedirect(status: number): boolean {
+	return status >= 300 && status < 400;
+}
+
+/** What one answer means. `location` is the answer's Location header, named when it redirects. */
 export function classifyResponse(status: number, body: unknown, location?: unknown): ApiOutcome {
 	const fields = asObject(body);
 	if (status >= 200 && status < 300 && fields.contact && typeof fields.contact === 'object') {
@@ -81,7 +83,7 @@ export function classifyResponse(status: number, body: unknown, location?: unkno
 		return { kind: 'invalid', reason, error, message };
 	}
 	if (RETRYABLE_STATUSES.has(status)) return { kind: 'retry', status, error, message };
-	if (status >= 300 && status < 400) {
+	if (isRedirect(status)) {
 		return {
 			kind: 'failed',
 			status,
@@ -104,5 +106,5 @@ export function classifyResponse(status: number, body: unknown, location?: unkno
 
 /** True for failures that will hit every item alike (credential, organisation or Base URL problems). */
 export function affectsEveryItem(status: number): boolean {
-	return (status >= 300 && status < 400) || status === 401 || status === 403 || status === 404;
+	return isRedirect(status) || status === 401 || status === 403 || status === 404;
 }
