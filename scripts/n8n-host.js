@@ -90,7 +90,6 @@ function hostEnv(major, extra = {}) {
 	env.PATH = `${path.dirname(nodeBinary)}${path.delimiter}${env.PATH}`;
 	const headers = headersDirFor(nodeBinary);
 	if (headers) env.npm_config_nodedir = headers;
-	else delete env.npm_config_nodedir;
 	return env;
 }
 
