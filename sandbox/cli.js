@@ -14,13 +14,17 @@
  *   --fault-rate <0..1>     FLOWIQ_SANDBOX_FAULT_RATE      default 0 (no random faults)
  *   --seed <int>            FLOWIQ_SANDBOX_SEED            default 1
  *   --fault-kinds <list>    FLOWIQ_SANDBOX_FAULT_KINDS     e.g. "429,429-date,429-bare,500,502,503,504,drop,slow:300"
+ *   --fault-routes <list>   FLOWIQ_SANDBOX_FAULT_ROUTES    routes random faults hit, default "/contact";
+ *                                                          e.g. "*" or "/contact,GET /conversations"
+ *   --revision <name>       FLOWIQ_SANDBOX_REVISION        current (default) or older (no GET /contact,
+ *                                                          send answers with organization + meta_response)
  *   --no-require-name       FLOWIQ_SANDBOX_REQUIRE_NAME=false   accept a missing name (later API revision)
  *   --quiet                 FLOWIQ_SANDBOX_QUIET=true      no per-request log lines
  *
  * The first stdout line is always "FlowIQ sandbox listening on <url>", so scripts that spawn this
  * file can wait for it. It listens on 127.0.0.1 only and stops on SIGINT / SIGTERM.
  */
-const { startSandbox, fixtures } = require('./server');
+const { startSandbox, fixtures, normalizeRouteSelector, REVISIONS } = require('./server');
 
 const DEFAULT_PORT = 4010;
 
@@ -29,10 +33,14 @@ const USAGE = `Usage: node sandbox/cli.js [options]
   --latency <ms>         delay added to every API answer
   --latency-jitter <ms>  plus a random 0..ms on top
   --rate-limit <rps>     API requests per second before 429 (0 = off)
-  --fault-rate <0..1>    share of /contact requests that get a random fault
+  --fault-rate <0..1>    share of requests (on --fault-routes) that get a random fault
   --seed <int>           seed for the random faults (same seed, same faults)
   --fault-kinds <list>   comma list from: 429 429-date 429-bare 500 502 503 504 drop slow[:ms]
                          (optionally suffixed @before or @after to fix the phase)
+  --fault-routes <list>  comma list of routes random faults hit (default /contact): '*', a path
+                         such as /conversations, or one route such as 'POST /send-whatsapp'
+  --revision <name>      ${REVISIONS.join(' | ')} (default current); older has no GET /contact and
+                         its send answer still carries data.organization and data.meta_response
   --no-require-name      accept a missing name, like the later API revision
   --quiet                no per-request log lines
   --help                 this text
@@ -81,7 +89,21 @@ function parseBoolean(name, text) {
 	throw new Error(`${name} needs true or false, got "${text}"`);
 }
 
-const VALUE_FLAGS = ['port', 'latency', 'latency-jitter', 'rate-limit', 'fault-rate', 'seed', 'fault-kinds'];
+const VALUE_FLAGS = ['port', 'latency', 'latency-jitter', 'rate-limit', 'fault-rate', 'seed', 'fault-kinds', 'fault-routes', 'revision'];
+
+/** "/contact, GET /conversations" -> ['/contact', 'GET /conversations'], each checked by the server's rule. */
+function parseFaultRoutes(list) {
+	return String(list)
+		.split(',')
+		.map((route) => route.trim())
+		.filter(Boolean)
+		.map(normalizeRouteSelector);
+}
+
+function parseRevision(text) {
+	if (!REVISIONS.includes(text)) throw new Error(`--revision needs one of ${REVISIONS.join(', ')}, got "${text}"`);
+	return text;
+}
 
 /**
  * Reads flags and FLOWIQ_SANDBOX_* variables into startSandbox options.
@@ -125,12 +147,14 @@ function parseArgs(argv, env = {}) {
 		rateLimit: raw['rate-limit'] === undefined ? 0 : parseNumber('rate-limit', raw['rate-limit']),
 		requireName,
 		quiet,
+		revision: raw.revision === undefined ? 'current' : parseRevision(raw.revision),
 	};
 	const faultRate = raw['fault-rate'] === undefined ? 0 : parseNumber('fault-rate', raw['fault-rate'], { max: 1 });
 	const seed = raw.seed === undefined ? 1 : parseNumber('seed', raw.seed, { integer: true, max: 0xffffffff });
-	if (faultRate > 0 || raw['fault-kinds'] !== undefined || raw.seed !== undefined) {
+	if (faultRate > 0 || raw['fault-kinds'] !== undefined || raw['fault-routes'] !== undefined || raw.seed !== undefined) {
 		options.faults = { seed, rate: faultRate };
 		if (raw['fault-kinds'] !== undefined) options.faults.kinds = parseFaultKinds(raw['fault-kinds']);
+		if (raw['fault-routes'] !== undefined) options.faults.routes = parseFaultRoutes(raw['fault-routes']);
 	}
 	return options;
 }
@@ -141,23 +165,27 @@ function banner(sandbox, options) {
 	const lines = [
 		`FlowIQ sandbox listening on ${sandbox.url}`,
 		`  acme key: ${KEYS.acme}   (tenantId "${ORGS.acme.tenantId}", organization_id ${ORGS.acme.id})`,
-		`  globex key: ${KEYS.globex}   (tenantId "${ORGS.globex.tenantId}", organization_id ${ORGS.globex.id})`,
+		`  globex key: ${KEYS.globex}   (tenantId "${ORGS.globex.tenantId}", organization_id ${ORGS.globex.id}; WhatsApp via wati)`,
+		`  umbrella key: ${KEYS.umbrella}   (tenantId "${ORGS.umbrella.tenantId}", organization_id ${ORGS.umbrella.id}; Meta not configured)`,
 		`  revoked key: ${KEYS.revoked}`,
 		`  deleted-organisation key: ${KEYS.deletedOrg}`,
-		`  already in acme: ${PHONES.existing} "Existing Customer"`,
+		`  already in acme: ${PHONES.existing} "Existing Customer" (25 messages), ${PHONES.quiet} "Quiet Customer" (none)`,
 		`  not on WhatsApp: any number whose digits end in 0000 (e.g. ${PHONES.notOnWhatsApp})`,
 	];
 	const behaviour = [
 		`latency ${options.latencyMs}ms${options.latencyJitterMs ? ` +0..${options.latencyJitterMs}ms` : ''}`,
 		`rate limit ${options.rateLimit ? `${options.rateLimit}/s` : 'off'}`,
 		options.faults && options.faults.rate > 0
-			? `random faults ${options.faults.rate} (seed ${options.faults.seed})`
+			? `random faults ${options.faults.rate} on ${options.faults.routes.join(' ')} (seed ${options.faults.seed})`
 			: 'random faults off',
 		`name ${options.requireName ? 'required' : 'optional'}`,
+		`revision ${options.revision}`,
 	];
 	lines.push(`  ${behaviour.join(', ')}`);
-	lines.push('  control: GET /__sandbox/stats, GET /__sandbox/contacts?org=acme, POST /__sandbox/reset,');
-	lines.push('           POST /__sandbox/configure, POST /__sandbox/fail-next');
+	lines.push('  routes: POST /contact, GET /contact, GET /conversations, POST /send-whatsapp');
+	lines.push('  control: GET /__sandbox/stats, GET /__sandbox/contacts?org=acme, GET /__sandbox/sent?org=acme,');
+	lines.push('           POST /__sandbox/reset, POST /__sandbox/configure, POST /__sandbox/fail-next,');
+	lines.push('           POST /__sandbox/seed-contacts');
 	return lines.join('\n');
 }
 
@@ -200,4 +228,4 @@ if (require.main === module) {
 	main();
 }
 
-module.exports = { parseArgs, parseFaultKinds, DEFAULT_PORT, USAGE };
+module.exports = { parseArgs, parseFaultKinds, parseFaultRoutes, DEFAULT_PORT, USAGE };

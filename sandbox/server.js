@@ -1,25 +1,36 @@
 'use strict';
 /**
  * A local stand-in for the FlowIQ API (https://api.flowiq.live), for tests, the demo and the
- * n8n end-to-end runs. It implements the documented contract (shared/flowiq-api/create-contact.md
- * plus later-additions.md) for POST /contact and GET /contact, and can misbehave on purpose:
- * latency, a rate limit, scripted faults and seeded random faults. Node 20 standard library only.
+ * n8n end-to-end runs. It implements the documented contract (shared/flowiq-api/create-contact.md,
+ * later-additions.md and conversations-and-lookups.md) and can misbehave on purpose: latency, a
+ * rate limit, scripted faults and seeded random faults. Node 20 standard library only.
  *
  *   const { startSandbox } = require('./server');
  *   const sandbox = await startSandbox({ quiet: true });   // port 0 -> ephemeral port
  *   await fetch(`${sandbox.url}/contact`, ...);
  *   await sandbox.close();
  *
+ * API routes (auth: `Authorization: Bearer fiq_...`, see fixtures.js for the keys):
+ *   POST /contact          create a contact (201, 409 duplicate, 400 invalid)
+ *   GET  /contact          look one up by phone_number or whatsapp_id (not in revision 'older')
+ *   GET  /conversations    ?tenantId= required; action=conversation-messages (default), contacts,
+ *                          find-by-phone; page/limit are refused (400), not clamped, when out of range
+ *   POST /send-whatsapp    "send" a message to an existing contact; recorded in the sent log and
+ *                          appended to the contact's conversation. Its error bodies have no `success`
+ *
+ * Control routes under /__sandbox/ (no auth; see onControlRequest): health, stats, options,
+ * contacts, sent, reset, reset-stats, configure, fail-next, seed-contacts.
+ *
  * Request pipeline for API routes (everything outside /__sandbox/):
- *   1. arrival: count the request; on /contact take the next fault (scripted queue first, then the
- *      seeded random roll). Taking it on arrival keeps "the next N requests" in arrival order even
- *      when latency jitter reorders the answers.
+ *   1. arrival: count the request; take the next fault meant for its route (scripted queue first,
+ *      then the seeded random roll). Taking it on arrival keeps "the next N requests" in arrival
+ *      order even when latency jitter reorders the answers.
  *   2. latency (latencyMs + random jitter), simulating the network.
  *   3. a 'before' fault answers now; nothing is processed.
  *   4. rate limit (global, sliding 1-second window; see checkRateLimit).
  *   5. auth + route handling produce a response.
- *   6. an 'after' fault replaces that response: the contact WAS created but the client never
- *      learns it, which is the case retries must survive without creating twice.
+ *   6. an 'after' fault replaces that response: the contact WAS created (or the message sent) but
+ *      the client never learns it, which is the case retries must survive without acting twice.
  */
 const http = require('node:http');
 const { randomUUID } = require('node:crypto');
@@ -43,6 +54,68 @@ const DEFAULT_RANDOM_FAULT_KINDS = Object.freeze([
 ]);
 
 const DEFAULT_SLOW_DELAY_MS = 1000;
+
+const CONTACT_AUTH = Object.freeze({
+	missingKey: ['Invalid or missing API key', 'Authorization header with a Bearer API key is required'],
+	unknownTenant: (tenantId) => `Organization not found for tenant ${tenantId}`,
+	mismatch: ['API key mismatch', 'API key does not belong to the specified organization'],
+	requireTenant: false,
+});
+
+/**
+ * What each API path accepts and how its answers are worded. The documented error strings differ
+ * per endpoint (contract §2.5, §4, §7.8), so auth takes its wording from here.
+ * `bareErrors`: the path's error bodies have no `success` key (POST /send-whatsapp, §4).
+ */
+const API_PATHS = Object.freeze({
+	'/contact': Object.freeze({ methods: Object.freeze(['GET', 'POST']), auth: CONTACT_AUTH }),
+	'/conversations': Object.freeze({
+		methods: Object.freeze(['GET']),
+		auth: Object.freeze({
+			missingKey: ['Authorization required', 'Please provide Authorization bearer token'],
+			unknownTenant: (tenantId) => `No organization found with tenantId: ${tenantId}`,
+			mismatch: ['Authentication mismatch', 'Bearer token does not match the provided tenantId'],
+			requireTenant: true,
+		}),
+	}),
+	'/send-whatsapp': Object.freeze({
+		methods: Object.freeze(['POST']),
+		auth: Object.freeze({
+			...CONTACT_AUTH,
+			unknownTenant: (tenantId) => `No organization found with tenantId: ${tenantId}`,
+			mismatch: ['API key mismatch', 'API key does not belong to the specified tenant'],
+		}),
+		bareErrors: true,
+	}),
+});
+
+/** API revisions the sandbox can play, each with the routes it does not have (yet). */
+const REVISION_MISSING_ROUTES = Object.freeze({
+	current: Object.freeze([]),
+	older: Object.freeze(['GET /contact']),
+});
+
+/** Faults without a route go to either /contact method, as before other routes existed. */
+const DEFAULT_FAULT_ROUTE = '/contact';
+
+const MESSAGE_TYPES = Object.freeze(['text', 'image', 'video', 'audio', 'document', 'location', 'contacts', 'interactive', 'reaction']);
+const MEDIA_TYPES = Object.freeze(['image', 'video', 'audio', 'document']);
+
+/** Interactive message limits in characters, as documented (contract §4). */
+const INTERACTIVE_LIMITS = Object.freeze({
+	body: 1024,
+	header: 60,
+	footer: 60,
+	buttons: 3,
+	buttonTitle: 20,
+	listButton: 20,
+	sections: 10,
+	sectionTitle: 24,
+	rowTitle: 24,
+	rowDescription: 72,
+});
+
+const MAX_SEED_COUNT = 100000;
 
 /** JSON bodies the injected status faults answer with (shape of the API's own error bodies). */
 const FAULT_BODIES = {
@@ -99,6 +172,35 @@ function errorResult(status, error, message, extra = {}) {
 	const body = { success: false, error };
 	if (message !== undefined) body.message = message;
 	return { status, body: { ...body, ...extra } };
+}
+
+/**
+ * Thrown by the request validators, carrying the answer the request gets; handleApi sends it.
+ * Throwing lets a check deep inside a body (a list row's title) end the request in one line.
+ */
+class RequestError extends Error {
+	constructor(status, error, message, extra) {
+		super(message || error);
+		this.result = errorResult(status, error, message, extra);
+	}
+}
+
+function missingField(message) {
+	return new RequestError(400, 'Missing required field', message);
+}
+
+function withoutSuccess(result) {
+	const { success, ...body } = result.body; // eslint-disable-line no-unused-vars
+	return { ...result, body };
+}
+
+function isNonEmptyString(value) {
+	return typeof value === 'string' && value.trim() !== '';
+}
+
+/** Length as a person counts it: an emoji is one character, not two UTF-16 units. */
+function charCount(text) {
+	return [...text].length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,6 +269,36 @@ function faultLabel(fault) {
 	return fault.kind === 'redirect' ? `redirect ${fault.status}` : fault.kind;
 }
 
+/**
+ * The route a request is for, as 'METHOD /path', or null when the API (in this revision) has no
+ * such route. Only routes take faults, count as in flight and reach a handler.
+ */
+function apiRoute(method, pathname, revision) {
+	if (!Object.hasOwn(API_PATHS, pathname) || !API_PATHS[pathname].methods.includes(method)) return null;
+	const route = `${method} ${pathname}`;
+	return REVISION_MISSING_ROUTES[revision].includes(route) ? null : route;
+}
+
+/**
+ * Validates a fault route selector: 'METHOD /path' (one route), '/path' (every method on it) or
+ * '*' (every API route). Only routes the API has are accepted, so a typo cannot queue a fault
+ * that no request will ever take.
+ */
+function normalizeRouteSelector(selector) {
+	if (selector === '*') return selector;
+	const match = typeof selector === 'string' ? /^(?:([A-Z]+) )?(\/[\w-]*)$/.exec(selector.trim()) : null;
+	const known = match && Object.hasOwn(API_PATHS, match[2]) && (!match[1] || API_PATHS[match[2]].methods.includes(match[1]));
+	if (!known) {
+		const routes = Object.entries(API_PATHS).flatMap(([path, spec]) => spec.methods.map((method) => `${method} ${path}`));
+		throw new TypeError(`route must be '*', an API path or one of ${routes.join(', ')}; got ${JSON.stringify(selector)}`);
+	}
+	return match[1] ? `${match[1]} ${match[2]}` : match[2];
+}
+
+function routeMatches(selector, route) {
+	return selector === '*' || selector === route || selector === route.slice(route.indexOf(' ') + 1);
+}
+
 function normalizeRandomFaults(input) {
 	if (input === null || input === undefined || input === false) return null;
 	if (!isPlainObject(input)) throw new TypeError('faults must be an object or null');
@@ -178,7 +310,11 @@ function normalizeRandomFaults(input) {
 	if (!Array.isArray(kinds) || kinds.length === 0) {
 		throw new TypeError('faults.kinds must be a non-empty array of faults');
 	}
-	return { seed, rate, kinds: kinds.map(normalizeFault) };
+	const routes = input.routes === undefined ? [DEFAULT_FAULT_ROUTE] : input.routes;
+	if (!Array.isArray(routes) || routes.length === 0) {
+		throw new TypeError("faults.routes must be a non-empty array of routes, e.g. ['/contact', 'GET /conversations']");
+	}
+	return { seed, rate, kinds: kinds.map(normalizeFault), routes: routes.map(normalizeRouteSelector) };
 }
 
 const DEFAULT_OPTIONS = Object.freeze({
@@ -188,6 +324,7 @@ const DEFAULT_OPTIONS = Object.freeze({
 	requireName: true,
 	faults: null,
 	quiet: false,
+	revision: 'current',
 });
 
 /**
@@ -208,6 +345,12 @@ function mergeOptions(current, partial) {
 		if (typeof partial[name] !== 'boolean') throw new TypeError(`${name} must be a boolean`);
 		next[name] = partial[name];
 	}
+	if (partial.revision !== undefined) {
+		if (!Object.hasOwn(REVISION_MISSING_ROUTES, partial.revision)) {
+			throw new TypeError(`revision must be one of ${Object.keys(REVISION_MISSING_ROUTES).join(', ')}`);
+		}
+		next.revision = partial.revision;
+	}
 	if (partial.faults !== undefined) {
 		next.faults =
 			partial.faults === null || partial.faults === false
@@ -225,22 +368,16 @@ function mergeOptions(current, partial) {
 // Auth (pure: depends only on the fixtures, so it can run on arrival to label the log line)
 
 /**
- * Resolves the caller the way the API documents it. Returns
+ * Resolves the caller the way the API documents it, in the wording of the path's `auth` entry in
+ * API_PATHS. Returns
  *   { org, logLabel }                        when the key is good (and matches tenantId if given)
  *   { failure: {status, body}, logLabel }    otherwise.
  * logLabel is what the log shows instead of the key: `org=acme`, `key=unknown`, ...
  */
-function authenticate(authorizationHeader, tenantId) {
+function authenticate(authorizationHeader, tenantId, wording = CONTACT_AUTH) {
 	const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorizationHeader || '');
 	if (!match) {
-		return {
-			logLabel: 'key=missing',
-			failure: errorResult(
-				401,
-				'Invalid or missing API key',
-				'Authorization header with a Bearer API key is required',
-			),
-		};
+		return { logLabel: 'key=missing', failure: errorResult(401, ...wording.missingKey) };
 	}
 	const token = match[1];
 	if (!token.startsWith('fiq_')) {
@@ -268,19 +405,22 @@ function authenticate(authorizationHeader, tenantId) {
 			failure: errorResult(404, 'Organization not found', 'Organization not found for API key'),
 		};
 	}
+	if (wording.requireTenant && !tenantId) {
+		return {
+			logLabel: `org=${org.name}`,
+			failure: errorResult(400, 'Tenant ID is required', 'Please provide tenantId query parameter'),
+		};
+	}
 	if (tenantId !== null && tenantId !== undefined) {
 		const tenantOrg = Object.values(fixtures.ORGS).find((candidate) => candidate.tenantId === tenantId);
 		if (!tenantOrg) {
 			return {
 				logLabel: `org=${org.name}`,
-				failure: errorResult(404, 'Organization not found', `Organization not found for tenant ${tenantId}`),
+				failure: errorResult(404, 'Organization not found', wording.unknownTenant(tenantId)),
 			};
 		}
 		if (tenantOrg.id !== org.id) {
-			return {
-				logLabel: `org=${org.name}`,
-				failure: errorResult(401, 'API key mismatch', 'API key does not belong to the specified organization'),
-			};
+			return { logLabel: `org=${org.name}`, failure: errorResult(401, ...wording.mismatch) };
 		}
 	}
 	return { org, logLabel: `org=${org.name}` };
@@ -301,10 +441,318 @@ function seededStore() {
 	return store;
 }
 
+/** Per organisation: whatsapp_id -> that contact's messages, oldest first. */
+function seededConversations() {
+	const conversations = new Map();
+	for (const org of Object.values(fixtures.ORGS)) {
+		const seeds = Object.entries(fixtures.SEED_CONVERSATIONS[org.name] || {});
+		conversations.set(org.name, new Map(seeds.map(([whatsappId, messages]) => [whatsappId, structuredClone(messages)])));
+	}
+	return conversations;
+}
+
+/** A stored contact as FlowIQ creates it, with the defaults of create-contact.md. */
+function newContact(org, { name, whatsappId, phone, email = null, tags = [] }, now) {
+	return {
+		id: randomUUID(),
+		full_name: name,
+		whatsapp_id: whatsappId,
+		phone_number: phone,
+		email,
+		tags,
+		organization_id: org.id,
+		...fixtures.CONTACT_DEFAULTS,
+		source: { ...fixtures.CONTACT_DEFAULTS.source },
+		created_at: now,
+		updated_at: now,
+	};
+}
+
+/**
+ * Adds `count` generated contacts to `contacts` (a Map by whatsapp_id) in O(count): numbers
+ * 276xxxxxxxx counted up from the organisation's current size, skipping numbers already taken
+ * and "not on WhatsApp" ones, so repeated calls keep adding fresh contacts.
+ */
+function addGeneratedContacts(contacts, org, count, namePrefix) {
+	const now = new Date().toISOString();
+	let serial = contacts.size;
+	let added = 0;
+	while (added < count) {
+		serial += 1;
+		const whatsappId = `276${String(serial).padStart(8, '0')}`;
+		if (contacts.has(whatsappId) || !fixtures.isOnWhatsApp(whatsappId)) continue;
+		contacts.set(whatsappId, newContact(org, { name: `${namePrefix} ${serial}`, whatsappId, phone: `+${whatsappId}` }, now));
+		added += 1;
+	}
+}
+
 /** The create response lists fewer fields than the stored record (and GET) carries. */
 function createResponseContact(contact) {
 	const { contact_summary, contact_summary_updated_at, ...shown } = contact; // eslint-disable-line no-unused-vars
 	return structuredClone(shown);
+}
+
+/**
+ * A stored contact as /conversations shows it: the OpenAPI Contact fields only. bot_status is a
+ * string there ('active' | 'paused' | null) while POST /contact documents a boolean, so the
+ * stored boolean is shown in the string form.
+ */
+function conversationsContact(contact) {
+	const botStatus = contact.bot_status;
+	return {
+		id: contact.id,
+		full_name: contact.full_name,
+		whatsapp_id: contact.whatsapp_id,
+		phone_number: contact.phone_number,
+		email: contact.email,
+		created_at: contact.created_at,
+		tags: [...contact.tags],
+		has_unread_messages: contact.has_unread_messages,
+		bot_status: typeof botStatus === 'boolean' ? (botStatus ? 'active' : 'paused') : botStatus,
+		archived: contact.archived,
+	};
+}
+
+/** Contacts search: the name contains the text (any case), or the number contains its digits. */
+function contactMatches(contact, search) {
+	const digits = digitsOf(search);
+	return (
+		(contact.full_name || '').toLowerCase().includes(search.toLowerCase()) ||
+		(digits !== '' && contact.whatsapp_id.includes(digits))
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /conversations: query parameters, paging and search (pure)
+
+/**
+ * An integer query parameter; absent or empty means `fallback`. Out of range is refused, not
+ * clamped, so a client asking for limit=500 learns at once that it gets at most 100 per page.
+ */
+function integerParam(params, name, { fallback, min, max = Infinity }) {
+	const text = params.get(name);
+	if (text === null || text === '') return fallback;
+	const value = /^-?\d+$/.test(text) ? Number(text) : NaN;
+	if (!(value >= min && value <= max)) {
+		const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
+		throw new RequestError(400, 'Invalid parameter', `${name} must be a whole number ${range}, got "${text}"`);
+	}
+	return value;
+}
+
+function booleanParam(params, name, fallback) {
+	const text = params.get(name);
+	if (text === null || text === '') return fallback;
+	if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+	throw new RequestError(400, 'Invalid parameter', `${name} must be true or false, got "${text}"`);
+}
+
+/** One page of `items` (1-based) and the flags every paginated answer carries. */
+function paginate(items, page, limit) {
+	const totalPages = Math.ceil(items.length / limit);
+	return {
+		items: items.slice((page - 1) * limit, page * limit),
+		totalPages,
+		hasNextPage: page < totalPages,
+		hasPrevPage: page > 1,
+	};
+}
+
+/** The contact a conversation-messages request names, by whatsappNumber (preferred) or contactId. */
+function conversationContact(params, contacts) {
+	const number = params.get('whatsappNumber');
+	if (number) {
+		const normalized = digitsOf(number);
+		const contact = contacts.get(normalized);
+		if (!contact) throw new RequestError(404, 'Contact not found for the provided phone number', undefined, { normalized_phone: normalized });
+		return contact;
+	}
+	const contactId = params.get('contactId');
+	if (!contactId) throw missingField('whatsappNumber or contactId is required');
+	for (const contact of contacts.values()) if (contact.id === contactId) return contact;
+	throw new RequestError(404, 'Contact not found for the provided phone number', undefined, { contactId });
+}
+
+/**
+ * The message search terms: the Shopify order number for `orderId` (e.g. "#1001"), then the
+ * comma-separated `query` terms. Null when there is nothing to search for.
+ */
+function searchTerms(params, org) {
+	const terms = [];
+	const orderId = params.get('orderId');
+	if (orderId) {
+		const orders = fixtures.ORDERS[org.name] || {};
+		if (!Object.hasOwn(orders, orderId)) throw new RequestError(404, 'Shopify order not found', undefined, { orderId });
+		terms.push(orders[orderId]);
+	}
+	for (const term of (params.get('query') || '').split(',')) if (term.trim()) terms.push(term.trim());
+	return terms.length > 0 ? terms : null;
+}
+
+/**
+ * The match rule is undocumented; the sandbox picks the forgiving one: a message matches when
+ * its text contains ANY of the terms, ignoring case. Media without a caption has no text.
+ */
+function messageMatches(message, terms) {
+	const text = (message.message || '').toLowerCase();
+	return terms.some((term) => text.includes(term.toLowerCase()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /send-whatsapp: body validation (pure; throws RequestError) and what a send leaves behind
+
+/** A text field of an interactive message: present when required, a string, within its limit. */
+function checkInteractiveText(value, path, limit, required = false) {
+	const invalid = (problem) => new RequestError(400, 'Invalid interactive message', `${path} ${problem}`);
+	if (value === undefined || value === null) {
+		if (required) throw invalid('is required');
+		return;
+	}
+	if (typeof value !== 'string') throw invalid('must be a string');
+	if (required && value.trim() === '') throw invalid('is required');
+	if (charCount(value) > limit) throw invalid(`must be at most ${limit} characters, got ${charCount(value)}`);
+}
+
+/** A list of 1..max objects (buttons, sections, rows); each item is then checked by the caller. */
+function checkInteractiveList(value, path, max) {
+	if (!Array.isArray(value) || value.length === 0 || value.length > max || !value.every(isPlainObject)) {
+		const shape = max === Infinity ? 'a non-empty list of objects' : `a list of 1 to ${max} objects`;
+		throw new RequestError(400, 'Invalid interactive message', `${path} must be ${shape}`);
+	}
+}
+
+function checkInteractive(input) {
+	const interactive = input.interactive;
+	if (!isPlainObject(interactive)) throw missingField('interactive is required for interactive messages');
+	if (interactive.type !== 'button' && interactive.type !== 'list') {
+		throw new RequestError(400, 'Invalid interactive message', "interactive.type must be 'button' or 'list'");
+	}
+	const limits = INTERACTIVE_LIMITS;
+	checkInteractiveText(interactive.body, 'interactive.body', limits.body, true);
+	checkInteractiveText(interactive.header, 'interactive.header', limits.header);
+	checkInteractiveText(interactive.footer, 'interactive.footer', limits.footer);
+	const media = interactive.header_media;
+	if (media !== undefined && media !== null) {
+		if (!isPlainObject(media) || !['image', 'video', 'document'].includes(media.type) || !isNonEmptyString(media.url)) {
+			throw new RequestError(400, 'Invalid interactive message', 'interactive.header_media needs type image, video or document and a url');
+		}
+	}
+	if (interactive.type === 'button') {
+		checkInteractiveList(interactive.buttons, 'interactive.buttons', limits.buttons);
+		interactive.buttons.forEach((button, index) => {
+			checkInteractiveText(button.id, `interactive.buttons[${index}].id`, Infinity, true);
+			checkInteractiveText(button.title, `interactive.buttons[${index}].title`, limits.buttonTitle, true);
+		});
+		return;
+	}
+	checkInteractiveText(interactive.button, 'interactive.button', limits.listButton, true);
+	checkInteractiveList(interactive.sections, 'interactive.sections', limits.sections);
+	interactive.sections.forEach((section, sectionIndex) => {
+		const at = `interactive.sections[${sectionIndex}]`;
+		checkInteractiveText(section.title, `${at}.title`, limits.sectionTitle);
+		checkInteractiveList(section.rows, `${at}.rows`, Infinity);
+		section.rows.forEach((row, rowIndex) => {
+			checkInteractiveText(row.id, `${at}.rows[${rowIndex}].id`, Infinity, true);
+			checkInteractiveText(row.title, `${at}.rows[${rowIndex}].title`, limits.rowTitle, true);
+			checkInteractiveText(row.description, `${at}.rows[${rowIndex}].description`, limits.rowDescription);
+		});
+	});
+}
+
+function checkCoordinate(value, path, bound) {
+	if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > bound) {
+		throw new RequestError(400, 'Invalid location', `${path} must be a number between -${bound} and ${bound}`);
+	}
+}
+
+function checkLocation(input) {
+	const location = input.location;
+	if (!isPlainObject(location) || location.latitude === undefined || location.longitude === undefined) {
+		throw missingField('location.latitude and location.longitude are required for location messages');
+	}
+	checkCoordinate(location.latitude, 'location.latitude', 90);
+	checkCoordinate(location.longitude, 'location.longitude', 180);
+}
+
+function checkContactCards(input) {
+	const cards = input.contacts;
+	if (!Array.isArray(cards) || cards.length === 0) throw missingField('contacts is required for contacts messages');
+	cards.forEach((card, index) => {
+		const invalid = (message) => new RequestError(400, 'Invalid contacts message', `contacts[${index}]${message}`);
+		if (!isPlainObject(card) || !isPlainObject(card.name) || !isNonEmptyString(card.name.formatted_name)) {
+			throw invalid('.name.formatted_name is required');
+		}
+		if (!Array.isArray(card.phones) || card.phones.length === 0) throw invalid('.phones must list at least one phone');
+		card.phones.forEach((phone, phoneIndex) => {
+			if (!isPlainObject(phone) || !isNonEmptyString(phone.phone)) throw invalid(`.phones[${phoneIndex}].phone is required`);
+		});
+	});
+}
+
+/** The per-type part of the body each message_type needs (contract §4). */
+const MESSAGE_CHECKS = Object.freeze({
+	text: (input) => {
+		if (!isNonEmptyString(input.text)) throw missingField('text is required for text messages');
+	},
+	...Object.fromEntries(
+		MEDIA_TYPES.map((type) => [
+			type,
+			(input) => {
+				if (!isNonEmptyString(input.media_url)) throw missingField(`media_url is required for ${type} messages`);
+			},
+		]),
+	),
+	location: checkLocation,
+	contacts: checkContactCards,
+	interactive: checkInteractive,
+	reaction: (input) => {
+		if (!isPlainObject(input.reaction) || !isNonEmptyString(input.reaction.message_id)) {
+			throw missingField('reaction.message_id is required for reaction messages');
+		}
+	},
+});
+
+function checkSendBody(input) {
+	const phone = input.phone_number;
+	if (phone === undefined || phone === null || String(phone).trim() === '') throw missingField('phone_number is required');
+	if (typeof phone !== 'string' && typeof phone !== 'number') {
+		throw new RequestError(400, 'Invalid request body', 'phone_number must be a string');
+	}
+	const type = input.message_type;
+	if (type === undefined || type === null || type === '') throw missingField('message_type is required');
+	if (!MESSAGE_TYPES.includes(type)) {
+		throw new RequestError(400, 'Invalid message type', `Unsupported message_type: ${type}. Supported types: ${MESSAGE_TYPES.join(', ')}`);
+	}
+	MESSAGE_CHECKS[type](input);
+	const context = input.context_message_id;
+	if (context !== undefined && context !== null && !isNonEmptyString(context)) {
+		throw new RequestError(400, 'Invalid request body', 'context_message_id must be the wamid of the message to reply to');
+	}
+}
+
+/**
+ * How a sent message shows up in the recipient's conversation: the text of a text message, the
+ * caption (and link) of media, and compact JSON of the payload for the structured types, so a
+ * test reading the conversation back can still tell what was sent.
+ */
+function sentConversationMessage(input, at) {
+	const type = input.message_type;
+	const isMedia = MEDIA_TYPES.includes(type);
+	let text;
+	if (type === 'text') text = input.text;
+	else if (isMedia) text = input.caption ?? null;
+	else text = JSON.stringify(input[type]);
+	return {
+		message: text,
+		sender_type: 'bot-whatsapp',
+		created_at: at,
+		message_status: 'sent',
+		media_type: isMedia ? type : null,
+		media_url: isMedia ? input.media_url : null,
+		assignee: null,
+		voice_note_transcription: null,
+		reactions: [],
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,6 +779,25 @@ function readBody(req) {
 	});
 }
 
+/** The request body as a JSON object, or a RequestError saying why it is not one. */
+async function readJsonObject(req) {
+	let raw;
+	try {
+		raw = await readBody(req);
+	} catch (error) {
+		if (error.code === 'BODY_TOO_LARGE') throw new RequestError(413, 'Payload too large', 'Request body is limited to 1 MB');
+		throw error;
+	}
+	let input;
+	try {
+		input = JSON.parse(raw);
+	} catch {
+		throw new RequestError(400, 'Invalid request body', 'Request body must be valid JSON');
+	}
+	if (!isPlainObject(input)) throw new RequestError(400, 'Invalid request body', 'Request body must be a JSON object');
+	return input;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The sandbox
 
@@ -342,7 +809,10 @@ function readBody(req) {
  * @param {number} [options.latencyJitterMs=0] plus a uniform random 0..jitter ms
  * @param {number} [options.rateLimit=0]       API requests per second, 0 = off
  * @param {boolean} [options.requireName=true] false simulates the later revision (name optional)
- * @param {object|null} [options.faults]       { seed, rate, kinds } seeded random faults
+ * @param {object|null} [options.faults]       { seed, rate, kinds, routes } seeded random faults
+ *                                             (routes default ['/contact'])
+ * @param {'current'|'older'} [options.revision='current'] 'older': no GET /contact, and the send
+ *                                             answer still carries data.organization and data.meta_response
  * @param {(line: string) => void} [options.log] one line per request; default stdout
  * @param {boolean} [options.quiet=false]      no request log at all
  * @returns {Promise<Sandbox>}
@@ -352,7 +822,9 @@ function startSandbox(options = {}) {
 	let config = mergeOptions({ ...DEFAULT_OPTIONS }, rest);
 	let random = mulberry32(config.faults ? config.faults.seed : 1);
 	let store = seededStore();
-	let faultQueue = [];
+	let conversations = seededConversations();
+	let sentLog = []; // every accepted POST /send-whatsapp, oldest first
+	let faultQueue = []; // { fault, route }: route is a selector, see normalizeRouteSelector
 	let stats = emptyStats();
 	let admitted = []; // arrival times of requests the rate limiter let through (sliding window)
 	let closed = false;
@@ -389,12 +861,15 @@ function startSandbox(options = {}) {
 		else process.stdout.write(`${safe}\n`);
 	}
 
-	function takeFault() {
-		if (faultQueue.length > 0) return faultQueue.shift();
+	/** The fault for a request on `route`: the oldest one queued for it, else the random roll. */
+	function takeFault(route) {
+		const queued = faultQueue.findIndex((entry) => routeMatches(entry.route, route));
+		if (queued >= 0) return faultQueue.splice(queued, 1)[0].fault;
 		const randomFaults = config.faults;
 		if (!randomFaults || randomFaults.rate <= 0) return null;
+		if (!randomFaults.routes.some((selector) => routeMatches(selector, route))) return null;
 		// Always draw the same number of values per request so the sequence depends only on the
-		// seed and the number of /contact requests, not on which kinds were configured.
+		// seed and the number of requests on the chosen routes, not on which kinds were configured.
 		const inject = random();
 		const which = random();
 		const phaseRoll = random();
@@ -466,30 +941,31 @@ function startSandbox(options = {}) {
 
 	// --- API routes ----------------------------------------------------------------------------
 
-	async function handleApi(req, url, auth) {
-		if (url.pathname !== '/contact') return errorResult(404, 'Not found');
-		if (req.method !== 'GET' && req.method !== 'POST') {
-			return { ...errorResult(405, 'Method not allowed', `${req.method} is not supported on /contact`), headers: { Allow: 'GET, POST' } };
+	async function handleApi(req, url, auth, route) {
+		const path = Object.hasOwn(API_PATHS, url.pathname) ? API_PATHS[url.pathname] : null;
+		if (!route) {
+			// A route this revision lacks answers like any unknown URL, not with a 405.
+			if (!path || path.methods.includes(req.method)) return errorResult(404, 'Not found');
+			const allowed = path.methods.filter((method) => apiRoute(method, url.pathname, config.revision));
+			return {
+				...errorResult(405, 'Method not allowed', `${req.method} is not supported on ${url.pathname}`),
+				headers: { Allow: allowed.join(', ') },
+			};
 		}
-		if (auth.failure) return auth.failure;
-		return req.method === 'POST' ? createContact(req, auth.org) : getContact(url, auth.org);
+		let result = auth.failure;
+		if (!result) {
+			try {
+				result = await ROUTE_HANDLERS[route](req, url, auth.org);
+			} catch (error) {
+				if (!(error instanceof RequestError)) throw error;
+				result = error.result;
+			}
+		}
+		return path.bareErrors && result.status >= 400 ? withoutSuccess(result) : result;
 	}
 
-	async function createContact(req, org) {
-		let raw;
-		try {
-			raw = await readBody(req);
-		} catch (error) {
-			if (error.code === 'BODY_TOO_LARGE') return errorResult(413, 'Payload too large', 'Request body is limited to 1 MB');
-			throw error;
-		}
-		let input;
-		try {
-			input = JSON.parse(raw);
-		} catch {
-			return errorResult(400, 'Invalid request body', 'Request body must be valid JSON');
-		}
-		if (!isPlainObject(input)) return errorResult(400, 'Invalid request body', 'Request body must be a JSON object');
+	async function createContact(req, url, org) {
+		const input = await readJsonObject(req);
 
 		const phone = input.phone_number;
 		if (phone === undefined || phone === null || String(phone).trim() === '') {
@@ -513,20 +989,17 @@ function startSandbox(options = {}) {
 			});
 		}
 
-		const now = new Date().toISOString();
-		const contact = {
-			id: randomUUID(),
-			full_name: hasName ? String(input.name) : null,
-			whatsapp_id: whatsappId,
-			phone_number: String(phone),
-			email: input.email === undefined || input.email === null || input.email === '' ? null : String(input.email),
-			tags: parseTags(input.tags),
-			organization_id: org.id,
-			...fixtures.CONTACT_DEFAULTS,
-			source: { ...fixtures.CONTACT_DEFAULTS.source },
-			created_at: now,
-			updated_at: now,
-		};
+		const contact = newContact(
+			org,
+			{
+				name: hasName ? String(input.name) : null,
+				whatsappId,
+				phone: String(phone),
+				email: input.email === undefined || input.email === null || input.email === '' ? null : String(input.email),
+				tags: parseTags(input.tags),
+			},
+			new Date().toISOString(),
+		);
 		// Check and insert happen in one synchronous step, so concurrent creates of the same
 		// number cannot both succeed (the real API's unique index behaves the same way).
 		contacts.set(whatsappId, contact);
@@ -536,7 +1009,7 @@ function startSandbox(options = {}) {
 		};
 	}
 
-	function getContact(url, org) {
+	function getContact(req, url, org) {
 		const phone = url.searchParams.get('phone_number');
 		const whatsappId = url.searchParams.get('whatsapp_id');
 		const query = phone || whatsappId;
@@ -546,23 +1019,146 @@ function startSandbox(options = {}) {
 		return { status: 200, body: { success: true, contact: structuredClone(contact) } };
 	}
 
+	function conversationsRoute(req, url, org) {
+		const params = url.searchParams;
+		const action = params.get('action') || 'conversation-messages';
+		if (action === 'conversation-messages') return conversationMessages(params, org);
+		if (action === 'contacts') return listContacts(params, org);
+		if (action === 'find-by-phone') return findByPhone(params, org);
+		return errorResult(400, 'Invalid action', 'Use: conversation-messages, contacts, or find-by-phone');
+	}
+
+	function conversationMessages(params, org) {
+		const page = integerParam(params, 'page', { fallback: 1, min: 1 });
+		const limit = integerParam(params, 'limit', { fallback: 10, min: 1, max: 100 });
+		const ascending = booleanParam(params, 'ascending', false);
+		const contact = conversationContact(params, store.get(org.name));
+		const terms = searchTerms(params, org);
+		const all = conversations.get(org.name).get(contact.whatsapp_id) || [];
+		const matching = terms ? all.filter((message) => messageMatches(message, terms)) : all;
+		const ordered = ascending ? matching : [...matching].reverse();
+		const shown = paginate(ordered, page, limit);
+		return {
+			status: 200,
+			body: {
+				success: true,
+				messages: structuredClone(shown.items),
+				pagination: {
+					currentPage: page,
+					totalPages: shown.totalPages,
+					totalMessages: ordered.length,
+					messagesPerPage: limit,
+					hasNextPage: shown.hasNextPage,
+					hasPrevPage: shown.hasPrevPage,
+				},
+				count: shown.items.length,
+				searchTerms: terms,
+				filtered: terms !== null,
+				stored: false,
+			},
+		};
+	}
+
+	/** Oldest first (insertion order), so contacts created while a client pages through land at the end. */
+	function listContacts(params, org) {
+		const page = integerParam(params, 'page', { fallback: 1, min: 1 });
+		const limit = integerParam(params, 'limit', { fallback: 50, min: 1, max: 100 });
+		const search = (params.get('search') || '').trim();
+		const all = [...store.get(org.name).values()];
+		const matching = search ? all.filter((contact) => contactMatches(contact, search)) : all;
+		const shown = paginate(matching, page, limit);
+		return {
+			status: 200,
+			body: {
+				success: true,
+				contacts: shown.items.map(conversationsContact),
+				pagination: {
+					currentPage: page,
+					totalPages: shown.totalPages,
+					totalContacts: matching.length,
+					contactsPerPage: limit,
+					hasNextPage: shown.hasNextPage,
+					hasPrevPage: shown.hasPrevPage,
+				},
+				count: shown.items.length,
+			},
+		};
+	}
+
+	function findByPhone(params, org) {
+		// The reference spells it whatsappNumber, the guides phoneNumber (contract §2.6): take both.
+		const original = params.get('whatsappNumber') || params.get('phoneNumber');
+		if (!original) throw missingField('whatsappNumber (or phoneNumber) is required');
+		const normalized = digitsOf(original);
+		const contact = store.get(org.name).get(normalized);
+		if (!contact) return errorResult(404, 'Contact not found for the provided phone number', undefined, { normalized_phone: normalized });
+		return {
+			status: 200,
+			body: { success: true, contact: conversationsContact(contact), original_phone: original, normalized_phone: normalized },
+		};
+	}
+
+	async function sendWhatsapp(req, url, org) {
+		const input = await readJsonObject(req);
+		checkSendBody(input);
+		const { provider, metaConfigured } = org.whatsapp;
+		if (provider !== 'meta') return errorResult(400, 'Invalid provider', `Organization must use Meta WhatsApp provider. Current: ${provider}`);
+		if (!metaConfigured) return errorResult(400, 'Meta not configured', 'Organization Meta WhatsApp credentials are not configured');
+		const recipient = digitsOf(input.phone_number);
+		if (!store.get(org.name).has(recipient)) {
+			return errorResult(
+				404,
+				'Contact not found',
+				`No contact exists with WhatsApp number ${recipient}. Please create the contact first using the /api/contact endpoint.`,
+				{ whatsapp_id: recipient },
+			);
+		}
+
+		const messageId = `wamid.${randomUUID().replace(/-/g, '')}`;
+		const at = new Date().toISOString();
+		sentLog.push({ message_id: messageId, org: org.name, recipient, message_type: input.message_type, body: structuredClone(input), at });
+		const conversation = conversations.get(org.name);
+		if (!conversation.has(recipient)) conversation.set(recipient, []);
+		conversation.get(recipient).push(sentConversationMessage(input, at));
+
+		const data = { message_id: messageId, recipient, message_type: input.message_type };
+		if (config.revision === 'older') {
+			// Removed from the answer on 2026-03-05 (contract §4); the older revision still has them.
+			data.organization = { id: org.id, name: org.displayName, tenantId: org.tenantId };
+			data.meta_response = {
+				messaging_product: 'whatsapp',
+				contacts: [{ input: String(input.phone_number), wa_id: recipient }],
+				messages: [{ id: messageId }],
+			};
+		}
+		return { status: 200, body: { success: true, message: 'Message sent successfully', data } };
+	}
+
+	const ROUTE_HANDLERS = {
+		'POST /contact': createContact,
+		'GET /contact': getContact,
+		'GET /conversations': conversationsRoute,
+		'POST /send-whatsapp': sendWhatsapp,
+	};
+
 	async function onApiRequest(req, res, url) {
 		const started = performance.now();
-		const isContactRoute = url.pathname === '/contact' && (req.method === 'GET' || req.method === 'POST');
-		const auth = authenticate(req.headers.authorization, url.searchParams.get('tenantId'));
-		const fault = isContactRoute ? takeFault() : null;
+		const route = apiRoute(req.method, url.pathname, config.revision);
+		const wording = Object.hasOwn(API_PATHS, url.pathname) ? API_PATHS[url.pathname].auth : CONTACT_AUTH;
+		const auth = authenticate(req.headers.authorization, url.searchParams.get('tenantId'), wording);
+		const fault = route ? takeFault(route) : null;
 		let faultNote = '';
 		let droppedBySandbox = false;
 
 		stats.requests += 1;
-		if (isContactRoute) {
+		if (route) {
 			stats.inFlight += 1;
 			stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
 		}
 		// 'close' fires both after a normal response and when the socket is destroyed, so it
 		// is the one place where in-flight accounting and the log line cannot be skipped.
 		res.once('close', () => {
-			if (isContactRoute) stats.inFlight -= 1;
+			if (route) stats.inFlight -= 1;
 			let shown;
 			if (res.writableFinished) {
 				stats.byStatus[res.statusCode] = (stats.byStatus[res.statusCode] || 0) + 1;
@@ -610,7 +1206,7 @@ function startSandbox(options = {}) {
 			return;
 		}
 
-		const result = await handleApi(req, url, auth);
+		const result = await handleApi(req, url, auth, route);
 		if (closed) return;
 
 		if (await applyFault('after')) return;
@@ -648,13 +1244,19 @@ function startSandbox(options = {}) {
 					return send(res, { status: 200, body: { success: true, url: sandbox.url } });
 				case 'GET stats':
 					return send(res, { status: 200, body: sandbox.stats() });
-				case 'GET contacts': {
-					const org = url.searchParams.get('org') || 'acme';
-					if (!store.has(org)) return send(res, errorResult(404, 'Organization not found', `No sandbox organisation ${org}`));
-					return send(res, { status: 200, body: sandbox.contacts(org) });
-				}
+				case 'GET contacts':
+					return send(res, { status: 200, body: sandbox.contacts(url.searchParams.get('org') || 'acme') });
 				case 'GET options':
 					return send(res, { status: 200, body: sandbox.options() });
+				case 'GET sent':
+					return send(res, { status: 200, body: sandbox.sent(url.searchParams.get('org') || undefined) });
+				case 'POST seed-contacts': {
+					const input = await readJson();
+					if (!isPlainObject(input)) throw new TypeError('body must be {"org": "acme", "count": n, "namePrefix": "..."}');
+					const org = input.org === undefined ? 'acme' : input.org;
+					const total = sandbox.seedContacts(org, input.count, input.namePrefix);
+					return send(res, { status: 200, body: { success: true, org, added: input.count, total } });
+				}
 				case 'POST reset':
 					sandbox.reset();
 					return send(res, { status: 200, body: { success: true } });
@@ -670,19 +1272,20 @@ function startSandbox(options = {}) {
 				}
 				case 'POST fail-next': {
 					const input = await readJson();
-					if (!isPlainObject(input)) throw new TypeError('body must be {"fault": {...}, "count": n}');
-					const queued = sandbox.failNext(input.fault, input.count === undefined ? 1 : input.count);
+					if (!isPlainObject(input)) throw new TypeError('body must be {"fault": {...}, "count": n, "route": "GET /conversations"}');
+					const queued = sandbox.failNext(input.fault, input.count === undefined ? 1 : input.count, input.route);
 					return send(res, { status: 200, body: { success: true, queued } });
 				}
 				default: {
-					const known = ['health', 'stats', 'contacts', 'options', 'reset', 'reset-stats', 'configure', 'fail-next'];
+					const known = ['health', 'stats', 'contacts', 'sent', 'options', 'reset', 'reset-stats', 'configure', 'fail-next', 'seed-contacts'];
 					const name = url.pathname.slice(CONTROL_PREFIX.length);
 					if (known.includes(name)) return send(res, errorResult(405, 'Method not allowed'));
 					return send(res, errorResult(404, 'Not found'));
 				}
 			}
 		} catch (error) {
-			// Bad JSON or an invalid option/fault: tell the caller what was wrong.
+			// An unknown organisation (RangeError), bad JSON or an invalid option/fault: say what was wrong.
+			if (error instanceof RangeError) return send(res, errorResult(404, 'Organization not found', error.message));
 			return send(res, errorResult(400, 'Invalid sandbox request', error.message));
 		}
 	}
@@ -701,6 +1304,10 @@ function startSandbox(options = {}) {
 			send(res, errorResult(500, 'Internal server error', error.message));
 		});
 	});
+
+	function checkOrg(org) {
+		if (!store.has(org)) throw new RangeError(`unknown sandbox organisation ${JSON.stringify(org)}`);
+	}
 
 	const sandbox = {
 		url: '',
@@ -721,16 +1328,19 @@ function startSandbox(options = {}) {
 		},
 
 		/**
-		 * Queues `count` copies of `fault` for the next /contact requests, in arrival order.
-		 * Scripted faults take precedence over random ones. Returns the queue length.
+		 * Queues `count` copies of `fault` for the next requests on `route`, in arrival order:
+		 * 'METHOD /path', '/path' (any method) or '*' (any API route); default '/contact', both
+		 * /contact methods sharing the queue. A request only takes a fault queued for its route.
+		 * Scripted faults take precedence over random ones. Returns the queue length (all routes).
 		 */
-		failNext(fault, count = 1) {
+		failNext(fault, count = 1, route = DEFAULT_FAULT_ROUTE) {
 			if (!Number.isInteger(count) || count < 1 || count > 100000) {
 				throw new TypeError('count must be an integer between 1 and 100000');
 			}
 			const normal = normalizeFault(fault);
 			normal.phase = normal.phase || 'before';
-			for (let i = 0; i < count; i += 1) faultQueue.push({ ...normal });
+			const selector = normalizeRouteSelector(route);
+			for (let i = 0; i < count; i += 1) faultQueue.push({ fault: { ...normal }, route: selector });
 			return faultQueue.length;
 		},
 
@@ -746,19 +1356,42 @@ function startSandbox(options = {}) {
 			stats.maxInFlight = inFlight;
 		},
 
-		/** Copies of the contacts stored for an organisation (by name: 'acme' or 'globex'). */
+		/** Copies of the contacts stored for an organisation (by name: 'acme', 'globex', 'umbrella'). */
 		contacts(org = 'acme') {
-			if (!store.has(org)) throw new RangeError(`unknown sandbox organisation ${JSON.stringify(org)}`);
+			checkOrg(org);
 			return [...store.get(org).values()].map((contact) => structuredClone(contact));
 		},
 
 		/**
-		 * Back to a fresh start: seeded contacts only, no queued faults, zeroed stats, an empty
-		 * rate-limit window and the random-fault PRNG reseeded (so a reset run replays exactly).
-		 * Options set with configure() are kept.
+		 * Adds `count` generated contacts ("<namePrefix> <n>", +276...) to an organisation, for
+		 * paging and bench runs. Returns how many contacts the organisation has now.
+		 */
+		seedContacts(org = 'acme', count, namePrefix = 'Seeded Contact') {
+			checkOrg(org);
+			if (!Number.isInteger(count) || count < 1 || count > MAX_SEED_COUNT) {
+				throw new TypeError(`count must be an integer between 1 and ${MAX_SEED_COUNT}`);
+			}
+			if (!isNonEmptyString(namePrefix)) throw new TypeError('namePrefix must be a non-empty string');
+			const contacts = store.get(org);
+			addGeneratedContacts(contacts, fixtures.ORGS[org], count, namePrefix.trim());
+			return contacts.size;
+		},
+
+		/** Copies of the messages accepted by POST /send-whatsapp, oldest first; all organisations without `org`. */
+		sent(org) {
+			if (org !== undefined) checkOrg(org);
+			return structuredClone(sentLog.filter((entry) => org === undefined || entry.org === org));
+		},
+
+		/**
+		 * Back to a fresh start: seeded contacts and conversations only, an empty sent log, no
+		 * queued faults, zeroed stats, an empty rate-limit window and the random-fault PRNG
+		 * reseeded (so a reset run replays exactly). Options set with configure() are kept.
 		 */
 		reset() {
 			store = seededStore();
+			conversations = seededConversations();
+			sentLog = [];
 			faultQueue = [];
 			admitted = [];
 			random = mulberry32(config.faults ? config.faults.seed : 1);
@@ -794,8 +1427,10 @@ module.exports = {
 	HOST,
 	DEFAULT_OPTIONS,
 	DEFAULT_RANDOM_FAULT_KINDS,
+	REVISIONS: Object.keys(REVISION_MISSING_ROUTES),
 	// Exported for the CLI and for unit tests of the pieces.
 	normalizeFault,
+	normalizeRouteSelector,
 	mulberry32,
 	redactKeys,
 	fixtures,

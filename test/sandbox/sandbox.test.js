@@ -9,6 +9,7 @@ const { spawn } = require('node:child_process');
 const { startSandbox, normalizeFault, mulberry32 } = require('../../sandbox/server');
 const { parseArgs, parseFaultKinds } = require('../../sandbox/cli');
 const { ORGS, DELETED_ORG, KEYS, API_KEYS, PHONES, SEED_CONTACTS, isOnWhatsApp } = require('../../sandbox/fixtures');
+const { request } = require('./client');
 
 jest.setTimeout(10000);
 
@@ -18,20 +19,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let sandbox;
 const logLines = [];
 
-/** One request; answers { status, headers, body } with the body parsed when it is JSON. */
-async function call(pathAndQuery, { method = 'GET', key = KEYS.acme, body, rawBody, headers = {} } = {}) {
-	const sent = { ...headers };
-	if (key !== null) sent.Authorization = `Bearer ${key}`;
-	let payload = rawBody;
-	if (body !== undefined) {
-		payload = JSON.stringify(body);
-		sent['Content-Type'] = 'application/json';
-	}
-	const response = await fetch(`${sandbox.url}${pathAndQuery}`, { method, headers: sent, body: payload });
-	const text = await response.text();
-	let parsed = text;
-	if ((response.headers.get('content-type') || '').includes('application/json')) parsed = JSON.parse(text);
-	return { status: response.status, headers: response.headers, body: parsed };
+function call(pathAndQuery, options) {
+	return request(sandbox.url, pathAndQuery, options);
 }
 
 function createContact(body, options = {}) {
@@ -54,7 +43,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-	sandbox.configure({ latencyMs: 0, latencyJitterMs: 0, rateLimit: 0, requireName: true, faults: null });
+	sandbox.configure({ latencyMs: 0, latencyJitterMs: 0, rateLimit: 0, requireName: true, faults: null, revision: 'current' });
 	sandbox.reset();
 	logLines.length = 0;
 });
@@ -597,7 +586,7 @@ describe('control endpoints over HTTP (no auth)', () => {
 	test('stats, contacts, configure, fail-next and reset', async () => {
 		const contacts = await control('contacts?org=acme');
 		expect(contacts.status).toBe(200);
-		expect(contacts.body.map((c) => c.full_name)).toEqual(['Existing Customer']);
+		expect(contacts.body.map((c) => c.full_name)).toEqual(['Existing Customer', 'Quiet Customer']);
 		expect((await control('contacts?org=nobody')).status).toBe(404);
 
 		const configured = await control('configure', { latencyMs: 30, faults: { seed: 5, rate: 0 } });
@@ -613,7 +602,7 @@ describe('control endpoints over HTTP (no auth)', () => {
 		expect(stats.body).toMatchObject({ requests: 1, byStatus: { 503: 1 }, faultsInjected: { 503: 1 }, queuedFaults: 1 });
 
 		expect((await control('reset', {})).body).toEqual({ success: true });
-		expect(sandbox.contacts('acme')).toHaveLength(1);
+		expect(sandbox.contacts('acme')).toHaveLength(SEED_CONTACTS.acme.length);
 		expect(sandbox.stats().queuedFaults).toBe(0);
 	});
 
@@ -694,6 +683,7 @@ describe('cli', () => {
 			rateLimit: 0,
 			requireName: true,
 			quiet: false,
+			revision: 'current',
 		});
 		expect(
 			parseArgs(['--port', '4011', '--latency', '50', '--fault-rate', '0.2', '--rate-limit', '20', '--seed', '7', '--quiet'], {
@@ -708,6 +698,7 @@ describe('cli', () => {
 			rateLimit: 20,
 			requireName: false,
 			quiet: true,
+			revision: 'current',
 			faults: { seed: 7, rate: 0.2 },
 		});
 		expect(parseArgs(['--port=0'], { FLOWIQ_SANDBOX_FAULT_RATE: '0.5', FLOWIQ_SANDBOX_QUIET: '1' })).toMatchObject({
