@@ -218,12 +218,18 @@ describe('Retries', () => {
 
 	it.each([
 		['409', { phone: '+27825550100' }, undefined],
-		['500', {}, { status: 500 }],
 		['401', {}, { status: 401 }],
 	])('never retries a %s', async (_status, fields, fault) => {
 		if (fault) sandbox.failNext(fault);
 		await runFlowIq({ sandbox, items: [lead(fields)], options: fast, settings: { onError: 'continueRegularOutput' } });
 		expect(sandbox.stats().requests).toBe(1);
+	});
+
+	it('retries a 500, which a repeat cannot harm: FlowIQ answers a second create with 409', async () => {
+		sandbox.failNext({ status: 500 }, 2);
+		const { outputs } = await runFlowIq({ sandbox, items: [lead()], options: fast });
+		expect(pairedIndexes(outputs)).toEqual([[0], [], []]);
+		expect(sandbox.stats().byStatus).toEqual({ 500: 2, 201: 1 });
 	});
 
 	it('gives up after Max Retries and says the outcome is unknown after a timeout', async () => {
@@ -246,7 +252,7 @@ describe('Retries', () => {
 		expect(error).toBeUndefined();
 		expect(pairedIndexes(outputs)).toEqual([[0, 1, 2], [], []]);
 		expect(outputs[0].every((item) => !item.json.error)).toBe(true);
-		expect(sandbox.contacts('acme')).toHaveLength(1 + items.length);
+		expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length + items.length);
 		// Second try: one request for the item that failed, none for those already created.
 		expect(sandbox.stats().requests).toBe(4);
 	});
@@ -262,7 +268,7 @@ describe('Retries', () => {
 		});
 		expect(pairedIndexes(outputs)).toEqual([[0], [], []]);
 		expect(outputs[0][0].json).toMatchObject({ phone_number: item.phone });
-		expect(sandbox.contacts('acme')).toHaveLength(2);
+		expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length + 1);
 	});
 });
 

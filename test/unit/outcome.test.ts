@@ -1,4 +1,4 @@
-import { affectsEveryItem, classifyResponse, errorWords } from '../../nodes/FlowIq/transport/outcome';
+import { affectsEveryItem, classifyResponse, errorWords, failureOf } from '../../nodes/FlowIq/transport/outcome';
 
 describe('classifyResponse', () => {
 	it('reads a created contact', () => {
@@ -25,8 +25,11 @@ describe('classifyResponse', () => {
 		});
 	});
 
-	it.each([429, 502, 503, 504])('retries %d', (status) => {
-		expect(classifyResponse(status, {})).toMatchObject({ kind: 'retry', status });
+	it('says how often the node tried before giving up', () => {
+		expect(classifyResponse(503, { error: 'Service unavailable', message: 'Try later' }, { attempts: 4 })).toMatchObject({
+			kind: 'failed',
+			message: 'Try later (gave up after 4 attempts)',
+		});
 	});
 
 	it.each([
@@ -34,6 +37,7 @@ describe('classifyResponse', () => {
 		[401, { error: 'API key mismatch', message: 'API key does not belong to the specified organization' }, /Tenant ID/],
 		[404, { error: 'Organization not found', message: 'Organization not found for API key' }, /Tenant ID/],
 		[500, { error: 'Internal server error', message: 'Failed to create contact' }, /FlowIQ had a problem/],
+		[429, { error: 'Too many requests', message: 'Rate limit exceeded' }, /lower Max Concurrency/],
 	])('fails %d with FlowIQ’s words and a next step', (status, body, hint) => {
 		const outcome = classifyResponse(status, body);
 		expect(outcome).toMatchObject({ kind: 'failed', status, error: body.error, message: body.message });
@@ -42,6 +46,24 @@ describe('classifyResponse', () => {
 
 	it('fails a 2xx without a contact instead of inventing one', () => {
 		expect(classifyResponse(200, '<html>')).toMatchObject({ kind: 'failed', status: 200 });
+	});
+});
+
+describe('failureOf', () => {
+	it('names where a redirect pointed', () => {
+		expect(failureOf(302, {}, { location: 'https://elsewhere.example/' })).toMatchObject({
+			error: 'Redirected',
+			message: expect.stringContaining('https://elsewhere.example/'),
+		});
+	});
+
+	it('sends a missing Tenant ID to the credential', () => {
+		const failure = failureOf(400, { success: false, error: 'Tenant ID is required', message: 'Please provide tenantId query parameter' });
+		expect(failure.hint).toMatch(/Tenant ID .* FlowIQ API credential/);
+	});
+
+	it('fails a 2xx that lacks what was asked for', () => {
+		expect(failureOf(200, '<html>')).toMatchObject({ error: 'Unexpected answer', status: 200 });
 	});
 });
 
@@ -61,6 +83,12 @@ describe('errorWords', () => {
 
 describe('affectsEveryItem', () => {
 	it('is true for credential and organisation problems only', () => {
-		expect([401, 403, 404, 400, 409, 500, 502].map(affectsEveryItem)).toEqual([true, true, true, false, false, false, false]);
+		expect([401, 403, 404, 400, 409, 500, 502].map((status) => affectsEveryItem(status))).toEqual([true, true, true, false, false, false, false]);
+	});
+
+	it('leaves a 404 about one contact or order to its item', () => {
+		expect(affectsEveryItem(404, 'Organization not found')).toBe(true);
+		expect(affectsEveryItem(404, 'Contact not found for the provided phone number')).toBe(false);
+		expect(affectsEveryItem(404, 'Shopify order not found')).toBe(false);
 	});
 });

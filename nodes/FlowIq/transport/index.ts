@@ -10,7 +10,8 @@ import { retryDelay } from './backoff';
 import { ContactClaims } from './claims';
 import { apiTarget, type FlowIqCredentials } from '../helpers/credentials';
 import type { ContactRequestBody } from '../helpers/contactInput';
-import { classifyResponse, type ApiOutcome } from './outcome';
+import { classifyResponse, noAnswerFailure, type ApiOutcome } from './outcome';
+import { RETRY_WHEN_HARMLESS, type RetryRule } from './retry';
 import { RatePacer } from './pacer';
 import { redactDeep } from './redact';
 
@@ -20,11 +21,32 @@ export interface TransportOptions {
 	maxConcurrency: number;
 }
 
-/** A final answer for one contact: never `retry`, which the transport resolves itself. */
+/** One request to FlowIQ: a path of the API, its query (the Tenant ID is added) and JSON body. */
+export interface ApiCall {
+	method: 'GET' | 'POST';
+	path: string;
+	query?: Record<string, string>;
+	body?: object;
+}
+
+/** How a request ended once the transport stopped retrying it. */
+export type Exchanged = (
+	/** FlowIQ's last answer; `gaveUp` when it was one worth retrying but the tries ran out. */
+	| { kind: 'answer'; status: number; body: unknown; headers: IDataObject; gaveUp: boolean }
+	/** No answer arrived: the request may or may not have been carried out. */
+	| { kind: 'noAnswer'; timedOut: boolean; code: string }
+	/** `sent`: a request had gone out before the execution was cancelled. */
+	| { kind: 'cancelled'; sent: boolean }
+) & {
+	attempts: number;
+	/** Some attempt may have been carried out by FlowIQ although its answer was lost. */
+	uncertainAttempt: boolean;
+};
+
+/** A final answer for one contact. */
 type FinalAnswer = (
-	| Exclude<ApiOutcome, { kind: 'retry' }>
+	| ApiOutcome
 	| { kind: 'network'; error: string; message: string; hint: string }
-	/** `sent`: a request for this contact had gone out, so FlowIQ may have created it. */
 	| { kind: 'cancelled'; sent: boolean }
 ) & {
 	attempts: number;
@@ -37,7 +59,7 @@ export type SendResult = FinalAnswer & {
 	firstAttemptAt: number;
 };
 
-type Exchange =
+type Attempt =
 	| { response: IN8nHttpFullResponse }
 	| { failure: { timedOut: boolean; code: string } };
 
@@ -78,14 +100,29 @@ export class FlowIqTransport {
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly credentials: ICredentialsDecrypted,
-		private readonly options: TransportOptions,
+		readonly options: TransportOptions,
 	) {
 		this.pacer = new RatePacer(options.maxConcurrency);
 	}
 
 	async createContact(body: ContactRequestBody): Promise<SendResult> {
 		const firstAttemptAt = Date.now();
-		return { ...(await this.sendWithRetries(body)), firstAttemptAt };
+		const exchanged = await this.call({ method: 'POST', path: '/contact', body }, RETRY_WHEN_HARMLESS);
+		const { attempts, uncertainAttempt } = exchanged;
+		if (exchanged.kind === 'cancelled') return { ...exchanged, firstAttemptAt };
+		if (exchanged.kind === 'noAnswer') {
+			const words = noAnswerFailure(exchanged, this.options.timeout, ': the outcome is unknown, the contact may have been created');
+			return {
+				kind: 'network',
+				...words,
+				hint: exchanged.timedOut ? 'Look the number up in FlowIQ before running again, or raise Timeout in the node options' : words.hint,
+				attempts,
+				uncertainAttempt,
+				firstAttemptAt,
+			};
+		}
+		const outcome = classifyResponse(exchanged.status, exchanged.body, { location: exchanged.headers.location, attempts });
+		return { ...outcome, attempts, uncertainAttempt, firstAttemptAt };
 	}
 
 	/**
@@ -115,7 +152,11 @@ export class FlowIqTransport {
 		return sameFields && createdSince && recoveredContacts.claim(String(contact.id), claimant) ? contact : undefined;
 	}
 
-	private async sendWithRetries(body: ContactRequestBody): Promise<FinalAnswer> {
+	/**
+	 * Sends one request until FlowIQ gives an answer `rule` does not retry, the tries run out, or the
+	 * execution is cancelled. Every request waits for the shared pause and pace after a 429.
+	 */
+	async call(call: ApiCall, rule: RetryRule): Promise<Exchanged> {
 		const { maxRetries } = this.options;
 		const rateLimitTries = maxRetries === 0 ? 0 : maxRetries + RATE_LIMIT_EXTRA_TRIES;
 		let retries = 0;
@@ -127,47 +168,30 @@ export class FlowIqTransport {
 				return { kind: 'cancelled', sent: attempts > 1, attempts, uncertainAttempt };
 			}
 			const sentAt = Date.now();
-			const exchange = await this.post(body);
+			const attempt = await this.request(call);
 			const latencyMs = Date.now() - sentAt;
-			const cancelled = this.cancelSignal()?.aborted;
-			if (cancelled) return { kind: 'cancelled', sent: true, attempts, uncertainAttempt };
+			if (this.cancelSignal()?.aborted) return { kind: 'cancelled', sent: true, attempts, uncertainAttempt };
 
-			if ('failure' in exchange) {
-				const { timedOut, code } = exchange.failure;
-				if (retries < maxRetries) {
-					uncertainAttempt = true;
+			if ('failure' in attempt) {
+				uncertainAttempt = true;
+				if (rule.retryLostAnswers && retries < maxRetries) {
 					await this.sleep(retryDelay(retries++, undefined));
 					continue;
 				}
-				return {
-					kind: 'network',
-					error: timedOut ? 'Timed out' : 'Network error',
-					message: timedOut
-						? `FlowIQ did not answer within ${this.options.timeout} ms: the outcome is unknown, the contact may have been created`
-						: `The connection to FlowIQ failed (${code}): the outcome is unknown, the contact may have been created`,
-					hint: timedOut
-						? 'Look the number up in FlowIQ before running again, or raise Timeout in the node options'
-						: 'Check the Base URL in the FlowIQ API credential and this machine’s network',
-					attempts,
-					uncertainAttempt: true,
-				};
+				return { kind: 'noAnswer', ...attempt.failure, attempts, uncertainAttempt };
 			}
 
-			const { statusCode, body: answer, headers } = exchange.response;
-			const outcome = classifyResponse(statusCode, answer, headers?.location);
+			const { statusCode: status, body, headers = {} } = attempt.response;
 			// Any 5xx can hide a request that FlowIQ did carry out: a proxy answers 502, 503 or 504
 			// for an upstream that acted and then went silent.
-			uncertainAttempt ||= statusCode >= 500;
-			if (statusCode !== 429) this.pacer.recordAccepted(latencyMs);
-			if (outcome.kind !== 'retry') {
-				return { ...outcome, attempts, uncertainAttempt };
-			}
+			uncertainAttempt ||= status >= 500;
+			const answer = { kind: 'answer' as const, status, body, headers: headers as IDataObject, attempts, uncertainAttempt };
+			if (status !== 429) this.pacer.recordAccepted(latencyMs);
+			if (!rule.retryStatuses.has(status)) return { ...answer, gaveUp: false };
 
-			const retryAfter = headers?.['retry-after'];
-			if (statusCode === 429) {
-				if (rateLimitRetries >= rateLimitTries) {
-					return this.gaveUp(outcome, attempts, uncertainAttempt);
-				}
+			const retryAfter = headers['retry-after'];
+			if (status === 429) {
+				if (rateLimitRetries >= rateLimitTries) return { ...answer, gaveUp: true };
 				const wait = retryDelay(rateLimitRetries++, retryAfter);
 				// The first 429 pauses every request; after that the pace keeps the rest under the
 				// limit, and only the request FlowIQ turned away waits out its Retry-After.
@@ -176,45 +200,12 @@ export class FlowIqTransport {
 				this.pacer.recordRateLimited(latencyMs);
 				continue;
 			}
-			if (retries >= maxRetries) return this.gaveUp(outcome, attempts, uncertainAttempt);
+			if (retries >= maxRetries) return { ...answer, gaveUp: true };
 			await this.sleep(retryDelay(retries++, retryAfter));
 		}
 	}
 
-	private gaveUp(
-		outcome: Extract<ApiOutcome, { kind: 'retry' }>,
-		attempts: number,
-		uncertainAttempt: boolean,
-	): FinalAnswer {
-		return {
-			kind: 'failed',
-			status: outcome.status,
-			error: outcome.error,
-			message: `${outcome.message} (gave up after ${attempts} attempts)`,
-			hint:
-				outcome.status === 429
-					? 'FlowIQ is rate limiting this key: lower Max Concurrency, or spread the run out'
-					: 'FlowIQ is unavailable. Try again later; contacts already created stay created',
-			attempts,
-			uncertainAttempt,
-		};
-	}
-
-	private async post(body: ContactRequestBody): Promise<Exchange> {
-		return await this.request({ method: 'POST', path: '/contact', body });
-	}
-
-	private async request({
-		method,
-		path,
-		query,
-		body,
-	}: {
-		method: 'GET' | 'POST';
-		path: string;
-		query?: Record<string, string>;
-		body?: ContactRequestBody;
-	}): Promise<Exchange> {
+	private async request({ method, path, query, body }: ApiCall): Promise<Attempt> {
 		const credentials = this.credentials.data as unknown as FlowIqCredentials;
 		const request: IHttpRequestOptions = {
 			method,
@@ -243,7 +234,7 @@ export class FlowIqTransport {
 		// execution's own: an answer dripped byte by byte would hold the attempt for as long as it
 		// drips. So the attempt's deadline is a race; a late answer is ignored.
 		let deadline: NodeJS.Timeout | undefined;
-		const timedOut = new Promise<Exchange>((resolve) => {
+		const timedOut = new Promise<Attempt>((resolve) => {
 			deadline = setTimeout(() => resolve({ failure: { timedOut: true, code: 'ETIMEDOUT' } }), this.options.timeout);
 		});
 		try {

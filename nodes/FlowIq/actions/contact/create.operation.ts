@@ -1,13 +1,10 @@
 import {
-	NodeApiError,
 	NodeOperationError,
 	updateDisplayOptions,
-	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
-	type JsonObject,
 } from 'n8n-workflow';
 
 import {
@@ -16,12 +13,27 @@ import {
 	type InvalidReason,
 	type RawContactInput,
 } from '../../helpers/contactInput';
-import { credentialProblem, type FlowIqCredentials } from '../../helpers/credentials';
-import { MAX_CONCURRENCY, MAX_RETRIES, TIMEOUT, readNumberOption, type NumberOptionSpec } from '../../helpers/options';
+import { runRecordFor } from '../../helpers/runMemory';
+import type { FlowIqTransport, SendResult, TransportOptions } from '../../transport';
 import { affectsEveryItem, type ExistingContact } from '../../transport/outcome';
 import { runPool } from '../../transport/pool';
-import { runRecordFor } from '../../helpers/runMemory';
-import { FlowIqTransport, type SendResult, type TransportOptions } from '../../transport';
+import {
+	defaultCountryOption,
+	maxConcurrencyOption,
+	maxRetriesOption,
+	timeoutOption,
+} from '../common.descriptions';
+import {
+	apiError,
+	buildOutputs,
+	cancelledError,
+	compact,
+	failEveryItem,
+	openTransport,
+	readDefaultCountry,
+	readRequestOptions,
+	type ItemResult,
+} from '../common';
 
 /** The Create fields, shown for Contact → Create. */
 const properties: INodeProperties[] = [
@@ -69,49 +81,18 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Default Country',
-				name: 'defaultCountry',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. ZA',
-				description:
-					'Two-letter country code (ISO 3166) used for numbers written without a country code, such as 082 123 4567',
-			},
-			{
-				displayName: 'Max Concurrency',
-				name: 'maxConcurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 50 },
-				default: 5,
-				description:
-					'How many requests FlowIQ receives at once, at most. After a 429 (too many requests) the node also slows its pace by itself.',
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 3,
-				description:
-					'How often to retry a contact after a network error or a 502, 503 or 504, waiting longer each time. 0 turns retries off.',
-			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1000 },
-				default: 30000,
-				description:
-					'Milliseconds each request may take in all, until the whole answer has arrived, before it counts as timed out and is retried',
-			},
+			defaultCountryOption,
+			maxConcurrencyOption,
+			maxRetriesOption('How often to retry a contact after a network error, a 429 or a 5xx'),
+			timeoutOption,
 		],
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['create'] } }, properties);
 
-/** Output indexes, in the order the node declares them. */
+/** The outputs, in the order the node declares them. */
+export const OUTPUT_NAMES = ['Created', 'Duplicate', 'Invalid'];
 const CREATED = 0;
 const DUPLICATE = 1;
 const INVALID = 2;
@@ -121,10 +102,6 @@ interface ContactToSend {
 	body: ContactRequestBody;
 }
 
-type ItemResult =
-	| { output: typeof CREATED | typeof DUPLICATE | typeof INVALID; json: IDataObject }
-	| { output: 'error'; error: NodeApiError | NodeOperationError };
-
 const LOCAL_ERROR_LABELS: Record<string, string> = {
 	missing_name: 'Missing name',
 	missing_phone: 'Missing phone number',
@@ -132,42 +109,6 @@ const LOCAL_ERROR_LABELS: Record<string, string> = {
 	invalid_email: 'Invalid email',
 	invalid_tags: 'Invalid tags',
 };
-
-/**
- * Settings for the whole run, read from the first item like n8n's own nodes do. Throws a
- * NodeOperationError naming the option when one cannot be read or is not a number.
- */
-function readOptions(context: IExecuteFunctions): TransportOptions {
-	const read = (name: keyof TransportOptions, spec: NumberOptionSpec): number => {
-		let value: unknown;
-		try {
-			value = context.getNodeParameter(`options.${name}`, 0, spec.fallback);
-		} catch (error) {
-			throw new NodeOperationError(context.getNode(), `${spec.label} could not be read: ${(error as Error).message}`, {
-				description: `Fix the expression in ${spec.label} under Options: it is read once, from the first item`,
-			});
-		}
-		const option = readNumberOption(value, spec);
-		if (!option.ok) {
-			throw new NodeOperationError(context.getNode(), option.message, {
-				description: `Set ${spec.label} under Options to a number, or to an expression that gives one`,
-			});
-		}
-		return option.value;
-	};
-	return {
-		maxConcurrency: read('maxConcurrency', MAX_CONCURRENCY),
-		maxRetries: read('maxRetries', MAX_RETRIES),
-		timeout: read('timeout', TIMEOUT),
-	};
-}
-
-/** Drops fields that were not given, so `submitted` shows only what the item had. */
-function compact(fields: IDataObject): IDataObject {
-	return Object.fromEntries(
-		Object.entries(fields).filter(([, value]) => value !== undefined && value !== ''),
-	);
-}
 
 function readItemInput(context: IExecuteFunctions, itemIndex: number): RawContactInput {
 	return {
@@ -219,36 +160,10 @@ function resultFor(
 		case 'cancelled':
 			return {
 				output: 'error',
-				error: sent.sent
-					? new NodeOperationError(
-							context.getNode(),
-							'The execution was cancelled after this contact was sent: FlowIQ may have created it',
-							{ description: 'Look the number up in FlowIQ before running the workflow again', itemIndex },
-						)
-					: new NodeOperationError(context.getNode(), 'The execution was cancelled before this contact was sent', {
-							description: 'Run the workflow again to send it',
-							itemIndex,
-						}),
+				error: cancelledError(context, itemIndex, { thing: 'contact', sent: sent.sent, ifSent: 'FlowIQ may have created it' }),
 			};
-		default: {
-			const status = sent.kind === 'failed' ? sent.status : undefined;
-			return {
-				output: 'error',
-				error: new NodeApiError(
-					context.getNode(),
-					compact({ error: sent.error, message: sent.message, status }) as JsonObject,
-					{
-						message:
-							status === undefined
-								? sent.message
-								: `FlowIQ answered ${status} (${sent.error}): ${sent.message}`,
-						description: sent.hint,
-						httpCode: status === undefined ? undefined : String(status),
-						itemIndex,
-					},
-				),
-			};
-		}
+		default:
+			return { output: 'error', error: apiError(context, sent, itemIndex) };
 	}
 }
 
@@ -266,18 +181,6 @@ function followerResult(leader: ItemResult, leaderIndex: number, submitted: IDat
 		return { output: DUPLICATE, json: { ...leader.json, submitted, message: sameNumber } };
 	}
 	return { output: INVALID, json: { ...leader.json, submitted } };
-}
-
-/**
- * A failed item for n8n's "Continue" settings: exactly `{ error, message }`, which n8n moves to the
- * error output. No `error` property on the item: n8n would replace the JSON with the message alone
- * and drop the next step the user needs.
- */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
-	return {
-		json: { error: error.message, message: error.description || 'See the error message' },
-		pairedItem: { item: itemIndex },
-	};
 }
 
 /** Contact → Create: cleans every item, sends the valid ones, and routes each to its output. */
@@ -298,19 +201,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	function* contactsToSend(): Generator<ContactToSend> {
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			let input: RawContactInput;
-			let defaultCountry: string;
+			let defaultCountry: string | undefined;
 			try {
 				input = readItemInput(context, itemIndex);
-				defaultCountry = String(context.getNodeParameter('options.defaultCountry', itemIndex, '') ?? '')
-					.trim()
-					.toUpperCase();
+				defaultCountry = readDefaultCountry(context, itemIndex);
 			} catch (error) {
 				const failure = new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 				if (!continueOnFail) throw failure;
 				results[itemIndex] = { output: 'error', error: failure };
 				continue;
 			}
-			const cleaned = cleanContact(input, defaultCountry || undefined);
+			const cleaned = cleanContact(input, defaultCountry);
 			if (!cleaned.ok) {
 				const submitted = compact({
 					name: input.name as string,
@@ -337,20 +238,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	let options: TransportOptions;
 	try {
-		options = readOptions(this);
+		options = readRequestOptions(this);
 	} catch (error) {
-		const failure = new NodeOperationError(this.getNode(), error as Error);
-		if (!continueOnFail) throw failure;
 		// Without its settings the run cannot start: every item fails alike, none is sent.
-		results.fill({ output: 'error', error: failure });
-		return buildOutputs(results, continueOnFail);
+		failEveryItem(results, error, this, continueOnFail);
+		return buildOutputs(results, OUTPUT_NAMES.length, continueOnFail);
 	}
 	await sendAll(this, options, contactsToSend(), results, continueOnFail);
 
 	for (const { itemIndex, leaderIndex, body } of followers) {
 		results[itemIndex] = followerResult(results[leaderIndex], leaderIndex, { ...body });
 	}
-	return buildOutputs(results, continueOnFail);
+	return buildOutputs(results, OUTPUT_NAMES.length, continueOnFail);
 }
 
 async function sendAll(
@@ -360,35 +259,18 @@ async function sendAll(
 	results: ItemResult[],
 	continueOnFail: boolean,
 ) {
-	const node = context.getNode();
-	const failEveryItem = (message: string) => {
-		for (const { itemIndex } of toSend) {
-			results[itemIndex] = {
-				output: 'error',
-				error: new NodeOperationError(node, message, {
-					description: 'Open the FlowIQ API credential and correct it',
-					itemIndex,
-				}),
-			};
-		}
-	};
-	let credentials: FlowIqCredentials;
+	let transport: FlowIqTransport;
 	try {
-		credentials = await context.getCredentials<FlowIqCredentials>('flowIqApi');
+		transport = await openTransport(context, options);
 	} catch (error) {
-		const failure = new NodeOperationError(node, error as Error);
-		if (!continueOnFail) throw failure;
-		return failEveryItem(failure.message);
+		if (!continueOnFail) throw error;
+		// Items already Invalid stay there: only those that needed FlowIQ fail.
+		const { message, description } = error as NodeOperationError;
+		for (const { itemIndex } of toSend) {
+			results[itemIndex] = { output: 'error', error: new NodeOperationError(context.getNode(), message, { description: description ?? undefined, itemIndex }) };
+		}
+		return;
 	}
-	const problem = credentialProblem(credentials);
-	if (problem) return failEveryItem(problem);
-	const decrypted: ICredentialsDecrypted = {
-		id: node.credentials?.flowIqApi?.id ?? '',
-		name: node.credentials?.flowIqApi?.name ?? 'FlowIQ API',
-		type: 'flowIqApi',
-		data: credentials as unknown as ICredentialsDecrypted['data'],
-	};
-	const transport = new FlowIqTransport(context, decrypted, options);
 	const earlierTries = runRecordFor(context.getContext('node'), context.getWorkflowDataProxy(0).$thisRunIndex);
 
 	/** Set once a failure means no later request can succeed, or the run must stop. */
@@ -425,22 +307,4 @@ async function sendAll(
 		const everyItemFails = sent.kind === 'failed' && affectsEveryItem(sent.status);
 		if (!continueOnFail || everyItemFails || sent.kind === 'cancelled') stoppedBy ??= sent;
 	});
-}
-
-function buildOutputs(
-	results: ItemResult[],
-	continueOnFail: boolean,
-): INodeExecutionData[][] {
-	const outputs: INodeExecutionData[][] = [[], [], []];
-	for (let itemIndex = 0; itemIndex < results.length; itemIndex++) {
-		const result = results[itemIndex];
-		if (result.output !== 'error') {
-			outputs[result.output].push({ json: result.json, pairedItem: { item: itemIndex } });
-			continue;
-		}
-		if (!continueOnFail) throw result.error;
-		// n8n's "Continue" settings expect failed items on the first output, shaped { error, message }.
-		outputs[CREATED].push(errorItem(result.error, itemIndex));
-	}
-	return outputs;
 }

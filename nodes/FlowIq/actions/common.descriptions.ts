@@ -1,0 +1,47 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/**
+ * Options every operation offers, each in its own Options collection. The numbers are written out
+ * for n8n's lint rules; options.test.ts holds them to helpers/options.ts, which reads the values.
+ */
+
+export const defaultCountryOption: INodeProperties = {
+	displayName: 'Default Country',
+	name: 'defaultCountry',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. ZA',
+	description:
+		'Two-letter country code (ISO 3166) used for numbers written without a country code, such as 082 123 4567',
+};
+
+export const maxConcurrencyOption: INodeProperties = {
+	displayName: 'Max Concurrency',
+	name: 'maxConcurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 50 },
+	default: 5,
+	description:
+		'How many requests FlowIQ receives at once, at most. After a 429 (too many requests) the node also slows its pace by itself.',
+};
+
+export function maxRetriesOption(whatIsRetried: string): INodeProperties {
+	return {
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 3,
+		description: `${whatIsRetried}, waiting longer each time. 0 turns retries off.`,
+	};
+}
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1000 },
+	default: 30000,
+	description:
+		'Milliseconds each request may take in all, until the whole answer has arrived, before it counts as timed out',
+};
