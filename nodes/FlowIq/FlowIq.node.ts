@@ -6,8 +6,22 @@ import type {
 } from 'n8n-workflow';
 
 import * as contact from './actions/contact/Contact.resource';
+import * as conversation from './actions/conversation/Conversation.resource';
+import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';
 import { testFlowIqCredential } from './methods/credentialTest';
+
+/**
+ * The outputs of the chosen operation, so a workflow branches on an outcome without an IF node.
+ * n8n evaluates this in the editor and the engine from its source text: it must stand alone (no
+ * imports, no helpers, nothing newer than n8n's expression parser reads). A workflow saved before other operations existed has no resource or
+ * operation saved: that is Contact → Create.
+ */
+function outputsFor(resource: string | undefined, operation: string | undefined) {
+	const chosen = (resource || 'contact') + '.' + (operation || 'create');
+	const names = chosen === 'contact.create' ? ['Created', 'Duplicate', 'Invalid'] : chosen === 'contact.get' ? ['Found', 'Not Found'] : [''];
+	return names.map((displayName) => ({ type: 'main', displayName }));
+}
 
 export class FlowIq implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,14 +31,11 @@ export class FlowIq implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create WhatsApp contacts in FlowIQ',
+		description: 'Create and look up WhatsApp contacts, read conversations and send messages with FlowIQ',
 		defaults: { name: 'FlowIQ' },
 		usableAsTool: true,
 		inputs: ['main'],
-		// One output per outcome, so workflows branch without an IF node; the rule knows only IF and Switch.
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
-		outputs: ['main', 'main', 'main'],
-		outputNames: ['Created', 'Duplicate', 'Invalid'],
+		outputs: `={{(${outputsFor})($parameter.resource, $parameter.operation)}}`,
 		credentials: [{ name: 'flowIqApi', required: true, testedBy: 'flowIqApiTest' }],
 		properties: [
 			{
@@ -32,10 +43,16 @@ export class FlowIq implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Contact', value: 'contact' }],
+				options: [
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Conversation', value: 'conversation' },
+					{ name: 'Message', value: 'message' },
+				],
 				default: 'contact',
 			},
 			...contact.description,
+			...conversation.description,
+			...message.description,
 		],
 	};
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { description as createFields } from '../../nodes/FlowIq/actions/contact/create.operation';
+import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
 import {
 	MAX_CONCURRENCY as CONCURRENCY,
 	MAX_RETRIES,
@@ -10,17 +10,26 @@ import {
 } from '../../nodes/FlowIq/helpers/options';
 
 describe('the option specs', () => {
-	const editorOptions = createFields.find((field) => field.name === 'options')!.options as INodeProperties[];
+	/** Every operation's Options collection, by the operation it shows for. */
+	const optionCollections = new FlowIq().description.properties
+		.filter((field) => field.name === 'options')
+		.map((field) => [String(field.displayOptions?.show?.operation), field.options as INodeProperties[]] as const);
+
+	it('every operation offers the three request options', () => {
+		expect(optionCollections.map(([operation]) => operation).sort()).toEqual(['create', 'get', 'getAll', 'getMessages', 'send']);
+	});
 
 	it.each([
 		['maxConcurrency', CONCURRENCY],
 		['maxRetries', MAX_RETRIES],
 		['timeout', TIMEOUT],
-	])('%s has the label, range and default the editor shows', (name, spec: NumberOptionSpec) => {
-		const field = editorOptions.find((option) => option.name === name)!;
-		expect({ label: field.displayName, min: field.typeOptions?.minValue, max: field.typeOptions?.maxValue, fallback: field.default }).toEqual(
-			{ label: spec.label, min: spec.min, max: spec.max, fallback: spec.fallback },
-		);
+	])('%s has the label, range and default the editor shows, in every operation', (name, spec: NumberOptionSpec) => {
+		for (const [operation, options] of optionCollections) {
+			const field = options.find((option) => option.name === name)!;
+			expect({ operation, label: field.displayName, min: field.typeOptions?.minValue, max: field.typeOptions?.maxValue, fallback: field.default }).toEqual(
+				{ operation, label: spec.label, min: spec.min, max: spec.max, fallback: spec.fallback },
+			);
+		}
 	});
 });
 

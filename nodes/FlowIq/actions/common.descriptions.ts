@@ -45,3 +45,30 @@ export const timeoutOption: INodeProperties = {
 	description:
 		'Milliseconds each request may take in all, until the whole answer has arrived, before it counts as timed out',
 };
+
+/** Max Concurrency as list operations use it: pages, not items, are requested at once. */
+export const pageConcurrencyOption: INodeProperties = {
+	...maxConcurrencyOption,
+	description:
+		'How many pages FlowIQ is asked for at once, at most. After a 429 (too many requests) the node also slows its pace by itself.',
+};
+
+/** A WhatsApp number field, cleaned alike by every operation; `description` says what it is for. */
+export function phoneNumberField(description: string, shownFor?: INodeProperties['displayOptions']): INodeProperties {
+	return {
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +27 82 123 4567',
+		description,
+		hint: 'Numbers without a country code need Default Country under Options',
+		...(shownFor ? { displayOptions: shownFor } : {}),
+	};
+}
+
+/** An operation's Options collection. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+}

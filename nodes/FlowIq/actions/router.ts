@@ -1,13 +1,34 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import * as contact from './contact/Contact.resource';
+import * as conversation from './conversation/Conversation.resource';
+import * as message from './message/Message.resource';
 
-type Operation = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> };
+interface Operation {
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+	/** Operations with more than one output name them. */
+	OUTPUT_NAMES?: string[];
+}
 
 /** Every operation of the node, by the resource and operation values saved in workflows. */
 const OPERATIONS: Record<string, Record<string, Operation>> = {
-	contact: { create: contact.create },
+	contact: { create: contact.create, get: contact.get, getAll: contact.getAll },
+	conversation: { getMessages: conversation.getMessages },
+	message: { send: message.send },
 };
+
+/**
+ * As a tool of n8n's AI Agent the node has one output, and the agent reads only the first: every
+ * outcome goes there, each item saying which output it would have taken.
+ */
+export function asToolAnswer(outputs: INodeExecutionData[][], outputNames: string[] = []): INodeExecutionData[][] {
+	if (outputs.length < 2) return outputs;
+	const merged = outputs.flatMap((items, output) => {
+		const outcome = outputNames[output]?.toLowerCase().replace(/ /g, '_');
+		return items.map((item) => ({ ...item, json: { outcome, ...item.json } }));
+	});
+	return [merged];
+}
 
 /** Runs the operation the node is set to; one operation handles all items of a run. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -19,5 +40,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			description: 'Choose the Resource and Operation again: this workflow may come from a newer version of the node',
 		});
 	}
-	return await chosen.execute.call(this);
+	const outputs = await chosen.execute.call(this);
+	// n8n names the tool variant of a node type after it, with "Tool" added.
+	if (!this.getNode().type.endsWith('Tool')) return outputs;
+	return asToolAnswer(outputs, chosen.OUTPUT_NAMES);
 }

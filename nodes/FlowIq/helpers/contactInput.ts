@@ -43,7 +43,7 @@ const problem = (reason: InvalidReason, message: string): Cleaned<never> => ({
 	message,
 });
 
-function describeType(value: unknown): string {
+export function describeType(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
@@ -61,7 +61,7 @@ function isBlank(value: unknown): boolean {
 const INVISIBLE_MARKS = /[\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
 
 /** Text as people mean it: "é" typed as one character or as e + accent alike, no invisible marks. */
-function normalizeText(text: string): string {
+export function normalizeText(text: string): string {
 	return text.normalize('NFC').replace(INVISIBLE_MARKS, '');
 }
 
@@ -71,7 +71,7 @@ function withoutFormatCharacters(text: string): string {
 }
 
 /** Normalizes, trims, and folds every run of white space or control characters into one space. */
-function tidyText(text: string): string {
+export function tidyText(text: string): string {
 	return normalizeText(text).replace(/[\s\p{Cc}]+/gu, ' ').trim();
 }
 

@@ -8,6 +8,11 @@ export interface RunRecord {
 	created: Map<string, IDataObject>;
 	/** Numbers whose request may have reached FlowIQ but whose answer was lost, with when it was sent. */
 	uncertain: Map<string, number>;
+	/**
+	 * Messages sent, by item and content: what FlowIQ answered when it was delivered, or why it may
+	 * have been. Either way it is never sent again.
+	 */
+	messages: Map<string, { delivered: IDataObject } | { mayHaveBeenDelivered: string }>;
 }
 
 const CONTEXT_KEY = 'flowIqRunRecords';
@@ -20,7 +25,7 @@ class RunRecords {
 	forRun(runIndex: number): RunRecord {
 		let record = this.byRun.get(runIndex);
 		if (!record) {
-			record = { id: `run-${++runsSeen}`, created: new Map(), uncertain: new Map() };
+			record = { id: `run-${++runsSeen}`, created: new Map(), uncertain: new Map(), messages: new Map() };
 			this.byRun.set(runIndex, record);
 		}
 		return record;
@@ -35,7 +40,7 @@ class RunRecords {
 /**
  * What earlier tries of this run of the node learned, for n8n's "Retry On Fail": it runs the same
  * run again (same run index), and without this a contact created by the first try would come back
- * as a 409 and land on Duplicate. Each batch of Loop Over Items is a run of its own (the next run
+ * as a 409 and land on Duplicate, and a message would reach the customer twice. Each batch of Loop Over Items is a run of its own (the next run
  * index) and starts empty: a number repeated in a later batch is sent, and FlowIQ's 409 makes it a
  * Duplicate.
  *

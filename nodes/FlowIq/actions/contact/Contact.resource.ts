@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
 
-export { create };
+export { create, get, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -18,8 +20,22 @@ export const description: INodeProperties[] = [
 				description: 'Create a contact after FlowIQ checks the number is on WhatsApp',
 				action: 'Create a contact',
 			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Look a contact up by phone number: Found or Not Found',
+				action: 'Get a contact',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List contacts, optionally only those matching a search',
+				action: 'Get many contacts',
+			},
 		],
 		default: 'create',
 	},
 	...create.description,
+	...get.description,
+	...getAll.description,
 ];

@@ -21,6 +21,8 @@ import {
 	defaultCountryOption,
 	maxConcurrencyOption,
 	maxRetriesOption,
+	optionsCollection,
+	phoneNumberField,
 	timeoutOption,
 } from '../common.descriptions';
 import {
@@ -46,17 +48,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. Jane Smith',
 		description: 'The contact’s full name. Extra spaces are removed.',
 	},
-	{
-		displayName: 'Phone Number',
-		name: 'phoneNumber',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +27 82 123 4567',
-		description:
-			'A WhatsApp number, ideally with its country code. Spaces, dashes, brackets and a leading 00 are fine. Sent as +27821234567.',
-		hint: 'Numbers without a country code need Default Country under Options',
-	},
+	phoneNumberField(
+		'A WhatsApp number, ideally with its country code. Spaces, dashes, brackets and a leading 00 are fine. Sent as +27821234567.',
+	),
 	{
 		displayName: 'Email',
 		name: 'email',
@@ -74,19 +68,12 @@ const properties: INodeProperties[] = [
 		description:
 			'Optional. Comma-separated, or a list from an expression. Spaces, empty tags and repeats are removed.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			defaultCountryOption,
-			maxConcurrencyOption,
-			maxRetriesOption('How often to retry a contact after a network error, a 429 or a 5xx'),
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		defaultCountryOption,
+		maxConcurrencyOption,
+		maxRetriesOption('How often to retry a contact after a network error, a 429 or a 5xx'),
+		timeoutOption,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['create'] } }, properties);

@@ -1,0 +1,19 @@
+import { asToolAnswer } from '../../nodes/FlowIq/actions/router';
+
+describe('asToolAnswer', () => {
+	it('puts every outcome on the one output an AI Agent reads, each item naming its outcome', () => {
+		const found = { json: { id: 'c1' }, pairedItem: { item: 0 } };
+		const missing = { json: { reason: 'not_found' }, pairedItem: { item: 1 } };
+		expect(asToolAnswer([[found], [missing]], ['Found', 'Not Found'])).toEqual([
+			[
+				{ json: { outcome: 'found', id: 'c1' }, pairedItem: { item: 0 } },
+				{ json: { outcome: 'not_found', reason: 'not_found' }, pairedItem: { item: 1 } },
+			],
+		]);
+	});
+
+	it('leaves a single output as it is', () => {
+		const outputs = [[{ json: { message_id: 'wamid.1' } }]];
+		expect(asToolAnswer(outputs)).toBe(outputs);
+	});
+});
