@@ -48,6 +48,23 @@ describe('the credential dialog’s Test', () => {
 		expect(sandbox.stats().requests).toBe(0);
 	});
 
+	describe('on an older FlowIQ without GET /contact', () => {
+		beforeEach(() => sandbox.configure({ revision: 'older' }));
+		afterEach(() => sandbox.configure({ revision: 'current' }));
+
+		it('asks find-by-phone instead, and says the key works', async () => {
+			await expect(testWith({})).resolves.toEqual({ status: 'OK', message: 'Connected: FlowIQ accepted the API key for tenant “acme”' });
+			expect(sandbox.stats().byStatus).toEqual({ 404: 2 });
+		});
+
+		it.each([
+			[{ apiKey: fixtures.KEYS.revoked }, 'FlowIQ rejected the API key: API key has been revoked (copy a fresh fiq_ key from the FlowIQ dashboard)'],
+			[{ tenantId: '' }, 'FlowIQ needs the Tenant ID: copy it from Settings → Account Information in FlowIQ'],
+		])('explains %p', async (data, message) => {
+			await expect(testWith(data)).resolves.toEqual({ status: 'Error', message });
+		});
+	});
+
 	it('says when FlowIQ cannot be reached', async () => {
 		const closed = await startSandbox({ quiet: true });
 		const url = closed.url;

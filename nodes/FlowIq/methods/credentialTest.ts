@@ -5,33 +5,24 @@ import type {
 } from 'n8n-workflow';
 
 import { apiBaseUrl, apiTarget, credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
-import { errorWords, isRedirect } from '../transport/outcome';
+import { errorWords, isContactNotFound, isMissingRoute, isRedirect } from '../transport/outcome';
 import { redactDeep } from '../transport/redact';
 
 /** A number no real contact has: the probe looks it up, so the test never creates anything. */
 const PROBE_WHATSAPP_ID = '10000000000';
 
-/** How FlowIQ's contact API says a number has no contact (the probe's expected answer). */
-const CONTACT_NOT_FOUND = /^contact not found/i;
+type ProbeAnswer = { statusCode: number; body: unknown; headers?: { location?: string } };
 
-/**
- * The credential dialog's "Test": checks the key's shape, then makes one read-only call
- * (`GET /contact`) and says what FlowIQ made of the key and tenant.
- */
-export async function testFlowIqCredential(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
-	const credentials = credential.data as unknown as FlowIqCredentials;
-	const problem = credentialProblem(credentials);
-	if (problem) return { status: 'Error', message: problem };
-
-	const tenantId = credentials.tenantId?.trim();
-	const baseUrl = apiBaseUrl(credentials);
-	const { url, qs } = apiTarget(credentials, '/contact', { whatsapp_id: PROBE_WHATSAPP_ID });
-	let response: { statusCode: number; body: unknown; headers?: { location?: string } };
+/** One read-only look-up of the probe number; a string names why FlowIQ could not be reached. */
+async function probe(
+	context: ICredentialTestFunctions,
+	credentials: FlowIqCredentials,
+	path: string,
+	query: Record<string, string>,
+): Promise<ProbeAnswer | string> {
+	const { url, qs } = apiTarget(credentials, path, query);
 	try {
-		response = await this.helpers.request({
+		return await context.helpers.request({
 			method: 'GET',
 			uri: url,
 			qs,
@@ -45,11 +36,31 @@ export async function testFlowIqCredential(
 		});
 	} catch (error) {
 		const code = (error as { cause?: { code?: string }; code?: string }).cause?.code ?? (error as { code?: string }).code;
-		return {
-			status: 'Error',
-			message: `Could not reach FlowIQ at ${baseUrl}${code ? ` (${code})` : ''}: check the Base URL`,
-		};
+		return `Could not reach FlowIQ at ${apiBaseUrl(credentials)}${code ? ` (${code})` : ''}: check the Base URL`;
 	}
+}
+
+/**
+ * The credential dialog's "Test": checks the key's shape, then looks a number no contact has up,
+ * read-only (`GET /contact`, or find-by-phone where FlowIQ lacks it), and says what FlowIQ made of
+ * the key and tenant.
+ */
+export async function testFlowIqCredential(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const credentials = credential.data as unknown as FlowIqCredentials;
+	const problem = credentialProblem(credentials);
+	if (problem) return { status: 'Error', message: problem };
+
+	const tenantId = credentials.tenantId?.trim();
+	const baseUrl = apiBaseUrl(credentials);
+	let response = await probe(this, credentials, '/contact', { whatsapp_id: PROBE_WHATSAPP_ID });
+	// Older FlowIQ revisions have no GET /contact: their find-by-phone look-up answers the same question.
+	if (typeof response !== 'string' && isMissingRoute(response.statusCode, redactDeep(response.body, credentials.apiKey))) {
+		response = await probe(this, credentials, '/conversations', { action: 'find-by-phone', whatsappNumber: PROBE_WHATSAPP_ID });
+	}
+	if (typeof response === 'string') return { status: 'Error', message: response };
 
 	const { statusCode } = response;
 	// Servers and proxies may echo the request, Authorization header included.
@@ -59,7 +70,7 @@ export async function testFlowIqCredential(
 	const organisation = tenantId ? `tenant “${tenantId}”` : 'its organisation';
 	const foundContact = statusCode === 200 && typeof (body as { contact?: unknown })?.contact === 'object';
 	// Only FlowIQ's contact API knows the probe number has no contact: any other 404 is another server.
-	if (foundContact || (statusCode === 404 && CONTACT_NOT_FOUND.test(error))) {
+	if (foundContact || isContactNotFound(statusCode, body)) {
 		return { status: 'OK', message: `Connected: FlowIQ accepted the API key for ${organisation}` };
 	}
 	if (isRedirect(statusCode)) {
@@ -74,6 +85,9 @@ export async function testFlowIqCredential(
 				? 'the key belongs to another organisation than the Tenant ID'
 				: 'copy a fresh fiq_ key from the FlowIQ dashboard';
 		return { status: 'Error', message: `FlowIQ rejected the API key: ${message} (${fix})` };
+	}
+	if (error === 'Tenant ID is required') {
+		return { status: 'Error', message: 'FlowIQ needs the Tenant ID: copy it from Settings → Account Information in FlowIQ' };
 	}
 	if (statusCode === 404 && error === 'Organization not found') {
 		return {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Exchanged, FlowIqTransport } from '.';
-import { asObject, errorWords, isContactNotFound, problemOf, type Problem } from './outcome';
+import { asObject, errorWords, isContactNotFound, isMissingRoute, problemOf, type Problem } from './outcome';
 import { RETRY_WHEN_HARMLESS } from './retry';
 
 /** What FlowIQ knows of one WhatsApp number. */
@@ -13,9 +13,9 @@ export type LookupResult =
 	| { kind: 'cancelled'; sent: boolean };
 
 /**
- * Looks contacts up by number, read-only. Newer FlowIQ serves `GET /contact`; older revisions do
- * not, and answer it as an unknown route (a 404 that is no "Contact not found", or a 405). Then
- * `GET /conversations?action=find-by-phone` does the same job, and the run keeps using it.
+ * Looks contacts up by number, read-only. Newer FlowIQ serves `GET /contact`; on older revisions,
+ * which lack it, `GET /conversations?action=find-by-phone` does the same job, and the run keeps
+ * using it.
  */
 export class ContactLookup {
 	private getContactMissing = false;
@@ -25,7 +25,7 @@ export class ContactLookup {
 	async find(whatsappId: string): Promise<LookupResult> {
 		if (!this.getContactMissing) {
 			const answer = await this.transport.call({ method: 'GET', path: '/contact', query: { whatsapp_id: whatsappId } }, RETRY_WHEN_HARMLESS);
-			if (!this.isMissingRoute(answer)) return this.read(answer);
+			if (answer.kind !== 'answer' || !isMissingRoute(answer.status, answer.body)) return this.read(answer);
 			this.getContactMissing = true;
 		}
 		const answer = await this.transport.call(
@@ -33,14 +33,6 @@ export class ContactLookup {
 			RETRY_WHEN_HARMLESS,
 		);
 		return this.read(answer);
-	}
-
-	private isMissingRoute(answer: Exchanged): boolean {
-		if (answer.kind !== 'answer') return false;
-		if (answer.status === 405) return true;
-		if (answer.status !== 404 || isContactNotFound(answer.status, answer.body)) return false;
-		// An unknown tenant is a 404 too, on every revision: that one the user must fix.
-		return !/organi[sz]ation not found/i.test(errorWords(answer.status, answer.body).error);
 	}
 
 	private read(answer: Exchanged): LookupResult {

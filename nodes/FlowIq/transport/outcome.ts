@@ -122,6 +122,17 @@ export function isContactNotFound(status: number, body: unknown): boolean {
 }
 
 /**
+ * An answer that says the server has no such route: older FlowIQ revisions have no `GET /contact`
+ * and answer it like any unknown URL (a 404 that is no "Contact not found", or a 405). An unknown
+ * tenant is a 404 too, on every revision: that one the user must fix.
+ */
+export function isMissingRoute(status: number, body: unknown): boolean {
+	if (status === 405) return true;
+	if (status !== 404 || isContactNotFound(status, body)) return false;
+	return !/organi[sz]ation not found/i.test(errorWords(status, body).error);
+}
+
+/**
  * True for failures that will hit every item alike: credential, organisation or Base URL problems.
  * A 404 about one contact or one order (`error` says which) is the item's own.
  */
