@@ -10,7 +10,9 @@ import { retryDelay } from './backoff';
 import { ContactClaims } from './claims';
 import { apiTarget, type FlowIqCredentials } from '../helpers/credentials';
 import type { ContactRequestBody } from '../helpers/contactInput';
-import { classifyResponse, noAnswerFailure, type ApiOutcome } from './outcome';
+import { classifyResponse, noAnswerFailure, type ApiOutcome, type Exchanged } from './outcome';
+
+export type { Exchanged };
 import { RETRY_WHEN_HARMLESS, type RetryRule } from './retry';
 import { RatePacer } from './pacer';
 import { redactDeep } from './redact';
@@ -28,20 +30,6 @@ export interface ApiCall {
 	query?: Record<string, string>;
 	body?: object;
 }
-
-/** How a request ended once the transport stopped retrying it. */
-export type Exchanged = (
-	/** FlowIQ's last answer; `gaveUp` when it was one worth retrying but the tries ran out. */
-	| { kind: 'answer'; status: number; body: unknown; headers: IDataObject; gaveUp: boolean }
-	/** No answer arrived: the request may or may not have been carried out. */
-	| { kind: 'noAnswer'; timedOut: boolean; code: string }
-	/** `sent`: a request had gone out before the execution was cancelled. */
-	| { kind: 'cancelled'; sent: boolean }
-) & {
-	attempts: number;
-	/** Some attempt may have been carried out by FlowIQ although its answer was lost. */
-	uncertainAttempt: boolean;
-};
 
 /** A final answer for one contact. */
 type FinalAnswer = (

@@ -1,7 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { InvalidReason } from '../helpers/contactInput';
-import type { Exchanged } from '.';
 
 /** FlowIQ's error body: `{ error, message }`, sometimes with `success: false` and `details`. */
 export interface FlowIqErrorBody {
@@ -14,6 +13,20 @@ export interface ExistingContact extends IDataObject {
 	full_name: string | null;
 	whatsapp_id: string;
 }
+
+/** How a request ended once the transport stopped retrying it. */
+export type Exchanged = (
+	/** FlowIQ's last answer; `gaveUp` when it was one worth retrying but the tries ran out. */
+	| { kind: 'answer'; status: number; body: unknown; headers: IDataObject; gaveUp: boolean }
+	/** No answer arrived: the request may or may not have been carried out. */
+	| { kind: 'noAnswer'; timedOut: boolean; code: string }
+	/** `sent`: a request had gone out before the execution was cancelled. */
+	| { kind: 'cancelled'; sent: boolean }
+) & {
+	attempts: number;
+	/** Some attempt may have been carried out by FlowIQ although its answer was lost. */
+	uncertainAttempt: boolean;
+};
 
 /** What went wrong, in FlowIQ's words where it gave any, and what the user can do about it. */
 export interface Failure {
