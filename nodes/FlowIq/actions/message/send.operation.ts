@@ -500,8 +500,8 @@ interface Sent {
 	result: ItemResult;
 	/** Why FlowIQ may have delivered it although the node cannot tell. */
 	mayHaveBeenDelivered?: string;
-	/** Every later message would fail alike (credential, tenant, provider), or the run was cancelled. */
-	stopsTheRun?: boolean;
+	/** No later message may be sent: the execution was cancelled, or every one would fail alike (credential, tenant, provider). */
+	stops?: 'cancelled' | 'everyItemFails';
 }
 
 /** FlowIQ's organisation cannot send at all: the same answer awaits every message. */
@@ -524,7 +524,11 @@ function readSendAnswer(
 ): Sent {
 	if (answer.kind === 'cancelled') {
 		const error = cancelledError(context, itemIndex, { thing: 'message', sent: answer.sent, ifSent: 'it may have been delivered' });
-		return { result: { output: 'error', error }, mayHaveBeenDelivered: answer.sent ? error.message : undefined, stopsTheRun: true };
+		return {
+			result: { output: 'error', error },
+			mayHaveBeenDelivered: answer.sent ? 'The execution was cancelled after it was sent' : undefined,
+			stops: 'cancelled',
+		};
 	}
 	if (answer.kind === 'answer') {
 		const data = asObject(answer.body).data;
@@ -548,9 +552,9 @@ function readSendAnswer(
 		const error = mayHaveBeenDeliveredError(context, itemIndex, why);
 		return { result: { output: 'error', error }, mayHaveBeenDelivered: why };
 	}
-	const stopsTheRun =
+	const everyItemFails =
 		problem.status !== undefined && (affectsEveryItem(problem.status, problem.error) || ORGANISATION_CANNOT_SEND.test(problem.error));
-	return { result: { output: 'error', error: apiError(context, problem, itemIndex) }, stopsTheRun };
+	return { result: { output: 'error', error: apiError(context, problem, itemIndex) }, stops: everyItemFails ? 'everyItemFails' : undefined };
 }
 
 /**
@@ -581,11 +585,11 @@ async function createMissingContact(
 		case 'invalid':
 			return notCreated(created.message);
 		case 'cancelled':
-			return { result: { output: 'error', error: cancelledError(context, itemIndex, { thing: 'message', sent: false }) }, stopsTheRun: true };
+			return { result: { output: 'error', error: cancelledError(context, itemIndex, { thing: 'message', sent: false }) }, stops: 'cancelled' };
 		default:
 			return {
 				result: { output: 'error', error: apiError(context, created, itemIndex) },
-				stopsTheRun: created.kind === 'failed' && affectsEveryItem(created.status, created.error),
+				stops: created.kind === 'failed' && affectsEveryItem(created.status, created.error) ? 'everyItemFails' : undefined,
 			};
 	}
 }
@@ -665,12 +669,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		results[itemIndex] = sent.result;
 		if (sent.result.output === 0) sentBefore.set(memoryKey, { delivered: sent.result.json as IDataObject });
 		if (sent.mayHaveBeenDelivered) sentBefore.set(memoryKey, { mayHaveBeenDelivered: sent.mayHaveBeenDelivered });
-		if (!sent.stopsTheRun && (continueOnFail || sent.result.output !== 'error')) return;
+		if (sent.result.output !== 'error' || (continueOnFail && !sent.stops)) return;
 		const stop = sent.result;
+		// Later messages were never sent, whatever happened to the one that stopped the run.
 		stoppedBy ??= (laterIndex) =>
-			stop.output === 'error' && stop.error instanceof NodeOperationError && /cancelled/.test(stop.error.message)
-				? { output: 'error', error: cancelledError(context, laterIndex, { thing: 'message', sent: false }) }
-				: stop;
+			sent.stops === 'cancelled' ? { output: 'error', error: cancelledError(context, laterIndex, { thing: 'message', sent: false }) } : stop;
 	});
 	return buildOutputs(results, 1, continueOnFail);
 }
