@@ -136,7 +136,7 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 
 			// Created: the contact exactly as the sandbox answered the POST (stored record minus summary).
 			const stored = sandbox.contacts('acme');
-			expect(stored).toHaveLength(3); // the seeded "Existing Customer" and two new contacts
+			expect(stored).toHaveLength(fixtures.SEED_CONTACTS.acme.length + 2); // the seeded contacts and two new ones
 			const storedBy = (whatsappId) => asCreated(stored.find((contact) => contact.whatsapp_id === whatsappId));
 			expect(created).toEqual([
 				{ json: storedBy('27821234567'), pairedItem: { item: 0 } },
@@ -256,7 +256,7 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 
 			// Three distinct numbers were sent (the fourth item repeats the first): all refused, none stored.
 			expect(sandbox.stats()).toMatchObject({ requests: 3, byStatus: { 401: 3 } });
-			expect(sandbox.contacts('acme')).toHaveLength(1);
+			expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length);
 		},
 		RUN_TIMEOUT,
 	);
@@ -412,7 +412,7 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 				return `${method} ${target.split('?')[0]} ${status}`;
 			});
 			expect(answered).toEqual(['GET /contact 404', 'GET /contact 401']);
-			expect(sandbox.contacts('acme')).toHaveLength(1);
+			expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length);
 
 			await server.stop();
 			server = undefined;

@@ -13,7 +13,7 @@ const { execFileSync } = require('node:child_process');
 const host = require('../../scripts/n8n-host');
 const { usePackedPackage } = require('./packed');
 const dev = require('../../scripts/dev');
-const { startSandbox } = require('../../sandbox/server');
+const { startSandbox, fixtures } = require('../../sandbox/server');
 
 const SETUP_TIMEOUT = 15 * 60 * 1000; // covers a first-time host install
 const RUN_TIMEOUT = 120 * 1000;
@@ -77,7 +77,7 @@ describe.each(['1', '2'])('installed with npm install in ~/.n8n/nodes of a real 
 			expect(leadsOn(invalid)).toEqual([2, 3]);
 			expect(invalid.map((item) => item.json.reason)).toEqual(['not_on_whatsapp', 'invalid_email']);
 			expect(created.map((item) => item.json.phone_number)).toEqual(['+27821234567', '+27827654321']);
-			expect(sandbox.contacts('acme')).toHaveLength(3); // the seeded contact and the two created
+			expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length + 2); // the seeded contacts and the two created
 		},
 		RUN_TIMEOUT,
 	);

@@ -47,6 +47,11 @@ export function readRequestOptions(context: IExecuteFunctions): TransportOptions
 	};
 }
 
+/** Whether the node runs as a tool of n8n's AI Agent: n8n names a node's tool variant after it, with "Tool" added. */
+export function runsAsTool(context: IExecuteFunctions): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
 /** The item's Default Country option, as the phone cleaning expects it. */
 export function readDefaultCountry(context: IExecuteFunctions, itemIndex: number): string | undefined {
 	const value = String(context.getNodeParameter('options.defaultCountry', itemIndex, '') ?? '').trim().toUpperCase();

@@ -1,5 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { runsAsTool } from './common';
 import * as contact from './contact/Contact.resource';
 import * as conversation from './conversation/Conversation.resource';
 import * as message from './message/Message.resource';
@@ -41,7 +42,5 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		});
 	}
 	const outputs = await chosen.execute.call(this);
-	// n8n names the tool variant of a node type after it, with "Tool" added.
-	if (!this.getNode().type.endsWith('Tool')) return outputs;
-	return asToolAnswer(outputs, chosen.OUTPUT_NAMES);
+	return runsAsTool(this) ? asToolAnswer(outputs, chosen.OUTPUT_NAMES) : outputs;
 }

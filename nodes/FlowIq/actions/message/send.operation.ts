@@ -32,6 +32,7 @@ import {
 	openTransport,
 	readDefaultCountry,
 	readRequestOptions,
+	runsAsTool,
 	type ItemResult,
 } from '../common';
 import {
@@ -495,6 +496,9 @@ interface MessageToSend {
 	newContactName?: string;
 }
 
+/** Where the tool calls of one execution keep their memory: not a run index n8n uses. */
+const TOOL_CALLS = -1;
+
 /** What sending one message came to, and what the rest of the run must know of it. */
 interface Sent {
 	result: ItemResult;
@@ -618,7 +622,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		failEveryItem(results, error, this, continueOnFail);
 		return buildOutputs(results, 1, continueOnFail);
 	}
-	const sentBefore = runRecordFor(this.getContext('node'), this.getWorkflowDataProxy(0).$thisRunIndex).messages;
+	// As a tool, every call is a run of its own, and so is each of Retry On Fail's tries: the
+	// message's content alone tells a retry apart, so the same message to the same number goes
+	// out once per execution.
+	const asTool = runsAsTool(this);
+	const runIndex = asTool ? TOOL_CALLS : this.getWorkflowDataProxy(0).$thisRunIndex;
+	const sentBefore = runRecordFor(this.getContext('node'), runIndex).messages;
 
 	/** Checks item after item, recording those that cannot be sent, and yields the rest. */
 	function* messagesToSend(): Generator<MessageToSend> {
@@ -636,7 +645,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				message = {
 					itemIndex,
 					body: built.value,
-					memoryKey: `${itemIndex} ${JSON.stringify(built.value)}`,
+					memoryKey: asTool ? JSON.stringify(built.value) : `${itemIndex} ${JSON.stringify(built.value)}`,
 					newContactName: createIfMissing ? String(context.getNodeParameter('options.newContactName', itemIndex, '') ?? '') : undefined,
 				};
 			} catch (error) {
