@@ -26,8 +26,7 @@ type Settled = { page: Page } | { error: unknown };
 
 /**
  * Collects a list's items in FlowIQ's order. The first page tells how many pages there are; the
- * rest are fetched `concurrency` at a time and taken in order, so at most that many pages wait in
- * memory. When the list grew meanwhile (the last page says there is more), the rest follows page
+ * rest are fetched `concurrency` at a time and taken in order, so few pages wait in memory. When the list grew meanwhile (the last page says there is more), the rest follows page
  * by page. `fetchPage` rejects when a page cannot be had; then so does this, once no page it
  * started is still in flight.
  */
@@ -55,31 +54,49 @@ export async function collectPages(
 	if (!take(first)) return collected;
 
 	const lastNeeded = Math.min(first.totalPages ?? 1, Math.ceil(wanted / pageSize));
-	const inFlight: Array<Promise<Settled>> = [];
+	/** Pages started, in page order; each settles, never rejects, so a failure waits its turn. */
+	const started: Array<Promise<Settled>> = [];
+	let running = 0;
 	let nextPage = 2;
+	let stopped = false;
+	// A new page starts whenever one answers, not when the oldest is taken: a slow page does not
+	// hold the others back. At most twice `concurrency` answered pages wait to be taken.
 	const launch = () => {
-		while (inFlight.length < Math.max(1, concurrency) && nextPage <= lastNeeded) {
-			// Settled, never rejected: a page that fails while an earlier one is awaited must not go unhandled.
-			inFlight.push(fetchPage(nextPage++, pageSize).then((page) => ({ page }), (error: unknown) => ({ error })));
+		const slots = Math.max(1, concurrency);
+		while (!stopped && running < slots && started.length < 2 * slots && nextPage <= lastNeeded) {
+			running++;
+			started.push(
+				fetchPage(nextPage++, pageSize).then(
+					(page) => ({ page }),
+					(error: unknown) => ({ error }),
+				).then((settled) => {
+					running--;
+					launch();
+					return settled;
+				}),
+			);
 		}
 	};
 	launch();
 	let more = true;
-	while (inFlight.length > 0) {
-		const settled = await inFlight.shift()!;
+	while (more && started.length > 0) {
+		const settled = await started.shift()!;
 		if ('error' in settled) {
-			await Promise.all(inFlight);
+			stopped = true;
+			await Promise.all(started);
 			throw settled.error;
 		}
 		more = take(settled.page);
-		if (!more) {
-			await Promise.all(inFlight);
-			return collected;
-		}
 		launch();
 	}
+	if (!more) {
+		stopped = true;
+		await Promise.all(started);
+		return collected;
+	}
 	// Beyond the pages the first one announced: the list grew while it was read.
-	while (more) more = take(await fetchPage(nextPage++, pageSize));
+	do more = take(await fetchPage(nextPage++, pageSize));
+	while (more);
 	return collected;
 }
 
