@@ -24,7 +24,8 @@ const PROJECT_ROOT = path.resolve(__dirname, '..');
 const LOOPBACK = '127.0.0.1';
 const DEFAULT_N8N_PORT = 5678;
 const DEFAULT_SANDBOX_PORT = 4010;
-const EXAMPLE_FILE = path.join(PROJECT_ROOT, 'examples', 'flowiq-create-contacts.json');
+const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
+const EXAMPLE_FILE = path.join(EXAMPLES_DIR, 'flowiq-create-contacts.json');
 
 /**
  * The local-only owner account dev.js and the browser test create, so nobody has to click
@@ -238,9 +239,18 @@ async function setupOwner(url, owner = DEV_OWNER) {
 	return { cookie, created: true };
 }
 
-/** The example workflow from examples/, as n8n exports it. */
+/** The main example workflow (create contacts from leads), as n8n exports it. */
 function exampleWorkflow() {
 	return JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8'));
+}
+
+/** Every example workflow in examples/; they all use the credential exampleCredential() makes. */
+function exampleWorkflows() {
+	return fs
+		.readdirSync(EXAMPLES_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')));
 }
 
 /** The credential the example workflow refers to, pointed at a sandbox. */
@@ -252,14 +262,14 @@ function exampleCredential(sandboxUrl) {
 
 /**
  * Makes a user folder ready for `n8n start`: the package installed like the Community Nodes screen
- * does, and (when `importExample`) the sandbox credential and the example workflow imported.
+ * does, and (when `importExample`) the sandbox credential and the example workflows imported.
  */
 async function prepareUserFolder({ major = '1', userFolder, tarball, sandboxUrl, importExample = true }) {
 	host.installLikeCommunityNodes(userFolder, tarball);
 	if (importExample) {
 		await host.importIntoN8n(major, userFolder, {
 			credentials: [exampleCredential(sandboxUrl)],
-			workflows: [exampleWorkflow()],
+			workflows: exampleWorkflows(),
 		});
 	}
 }
@@ -386,7 +396,7 @@ async function dev() {
 	const banner = () => {
 		say('');
 		say(`n8n ${host.HOSTS[major].n8nVersion} editor: ${n8n.url}/`);
-		say(`example workflow:   ${n8n.url}/workflow/${exampleWorkflow().id}`);
+		for (const workflow of exampleWorkflows()) say(`example workflow:   ${n8n.url}/workflow/${workflow.id}  (${workflow.name})`);
 		say(`sign in with        ${DEV_OWNER.email} / ${DEV_OWNER.password}   (local only)`);
 		say(`FlowIQ sandbox:     ${sandbox.url}  (credential "FlowIQ sandbox" points here)`);
 		say('watching nodes/ and credentials/: a save rebuilds, reinstalls and restarts n8n. Ctrl-C stops.');

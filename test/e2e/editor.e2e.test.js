@@ -64,7 +64,7 @@ afterAll(async () => {
 }, 60 * 1000);
 
 it(
-	'shows the FlowIQ node with its Created, Duplicate and Invalid outputs on the example workflow',
+	'shows the FlowIQ node with the outputs of its operation: Created, Duplicate and Invalid; Found and Not Found',
 	async () => {
 		const { chromium } = require('playwright-core');
 		browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
@@ -119,6 +119,16 @@ it(
 		fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
 		await page.screenshot({ path: SCREENSHOT });
 		expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10000);
+
+		// Outputs follow the operation: Contact → Get draws Found and Not Found, Get Messages one output.
+		await page.goto(`${n8n.url}/workflow/flowiqExampleConversation`);
+		const outputsOf = (name) => page.locator(`[data-test-id="canvas-node-output-handle"][data-node-name="${name}"]`);
+		await page.locator('[data-test-id="canvas-node"][data-node-name="Find contact"]').waitFor({ state: 'visible' });
+		await expectCount(outputsOf('Find contact'), 2);
+		for (const [index, label] of ['Found', 'Not Found'].entries()) {
+			await outputsOf('Find contact').nth(index).getByText(label, { exact: true }).waitFor({ state: 'visible' });
+		}
+		await expectCount(outputsOf('Recent messages'), 1);
 	},
 	3 * 60 * 1000,
 );
