@@ -6,9 +6,12 @@
  * must come after it. Valid cases use numbers of their own; the sandbox treats numbers ending in
  * 0000 as "not on WhatsApp" and already holds +27 82 555 0100.
  *
+ * SEND_INPUT_CORPUS, at the end, does the same for Message → Send: each case is run on its own.
+ *
  * docs/bad-input.md lists every case; badInput.test.ts checks the two agree.
  */
 import type { InvalidReason } from '../../nodes/FlowIq/helpers/contactInput';
+import type { RawSendInput, SendInputReason, SendRequestBody } from '../../nodes/FlowIq/helpers/messageInput';
 
 export type ExpectedOutput = 'created' | 'duplicate' | 'invalid';
 
@@ -169,7 +172,6 @@ const NAMES: BadInputCase[] = [
 	about('Name with emoji', 13, { name: '🎉 Zanele 👩🏾‍💻' }, { output: 'created', name: '🎉 Zanele 👩🏾‍💻' }),
 	about('Arabic name, right to left', 14, { name: 'محمد بن علي' }, { output: 'created', name: 'محمد بن علي' }),
 	about('Hebrew name, right to left', 15, { name: 'שרה כהן' }, { output: 'created', name: 'שרה כהן' }),
-	// Sent as typed: the node does not normalise Unicode.
 	// Accents typed as a letter plus a combining mark are sent composed, as one character each.
 	about('Name with combining characters', 16, { name: 'Zoe\u0308 Nguye\u0302\u0303n' }, { output: 'created', name: 'Zo\u00EB Nguy\u1EC5n' }),
 	about('HTML in the name', 17, { name: '<script>alert("x")</script>' }, { output: 'created', name: '<script>alert("x")</script>' }),
@@ -220,4 +222,254 @@ export const BAD_INPUT_CORPUS: readonly BadInputCase[] = [
 	...EMAILS,
 	...TAGS,
 	...SEVERAL_PROBLEMS,
+];
+
+// ---------------------------------------------------------------------------------------------
+// Message → Send
+
+/**
+ * A Send case: what the Send fields give for one item once n8n has resolved their expressions
+ * (each field is mapped from the item, so any type can arrive), and what must come of it: a
+ * specific error before any request, or exactly this body at FlowIQ.
+ */
+export interface SendInputCase {
+	/** Unique; also the row's first cell in the Send table of docs/bad-input.md. */
+	name: string;
+	/** Fixed collections (buttons, list rows, contact cards) in n8n's shape: `{ button: [...] }`. */
+	input: Partial<RawSendInput>;
+	/** The Default Country option; absent = not set. */
+	defaultCountry?: string;
+	expect:
+		| { output: 'sent'; body: SendRequestBody }
+		| { output: 'error'; reason: SendInputReason; message: RegExp };
+}
+
+/** The contact the valid sends go to (in the sandbox from the start). */
+const RECIPIENT = '+27825550100';
+
+/** `text`, after checking it has the `count` characters (as WhatsApp counts them) a case is about. */
+function sized(text: string, count: number): string {
+	if ([...text].length !== count) throw new Error(`"${text}" has ${[...text].length} characters, not ${count}`);
+	return text;
+}
+
+const TITLE_20 = sized('Confirm my booking!!', 20);
+const TITLE_21 = sized('Confirm my booking!!!', 21);
+/** 20 characters with the emoji, 21 UTF-16 units: a check counting units would refuse it. */
+const EMOJI_TITLE_20 = sized('Yes, see you there 🎉', 20);
+const EMOJI_TITLE_21 = sized('Yes, see you there! 🎉', 21);
+const ROW_TITLE_24 = sized('Tuesday 09:00, Dr Naidoo', 24);
+const ROW_TITLE_25 = sized('Tuesday 09:00, Dr Naidoo.', 25);
+const DESCRIPTION_72 = sized('With Dr Naidoo, 30 minutes, room 4. Please arrive 10 minutes early, thx.', 72);
+const DESCRIPTION_73 = sized('With Dr Naidoo, 30 minutes, room 4. Please arrive 10 minutes early, thx!!', 73);
+
+const sendText = (name: string, text: unknown, expect: SendInputCase['expect']): SendInputCase => ({
+	name,
+	input: { phoneNumber: RECIPIENT, messageType: 'text', text },
+	expect,
+});
+const sent = (fields: Omit<SendRequestBody, 'phone_number'>): SendInputCase['expect'] => ({
+	output: 'sent',
+	body: { phone_number: RECIPIENT, ...fields },
+});
+const refused = (reason: SendInputReason, message: RegExp): SendInputCase['expect'] => ({ output: 'error', reason, message });
+
+const buttons = (name: string, entries: Array<Record<string, unknown>>, expect: SendInputCase['expect']): SendInputCase => ({
+	name,
+	input: { phoneNumber: RECIPIENT, messageType: 'buttons', bodyText: 'Can you make it on Tuesday?', buttons: { button: entries } },
+	expect,
+});
+const sentButtons = (entries: Array<{ id: string; title: string }>) =>
+	sent({ message_type: 'interactive', interactive: { type: 'button', body: 'Can you make it on Tuesday?', buttons: entries } });
+
+const list = (name: string, rows: Array<Record<string, unknown>>, expect: SendInputCase['expect']): SendInputCase => ({
+	name,
+	input: { phoneNumber: RECIPIENT, messageType: 'list', bodyText: 'Pick a time', buttonText: 'See times', listRows: { row: rows } },
+	expect,
+});
+const sentList = (sections: Array<{ title?: string; rows: Array<{ id: string; title: string; description?: string }> }>) =>
+	sent({ message_type: 'interactive', interactive: { type: 'list', body: 'Pick a time', button: 'See times', sections } });
+
+const sections = (count: number) => Array.from({ length: count }, (_, i) => ({ section: `Day ${i + 1}`, title: `Slot ${i + 1}` }));
+
+const SEND_RECIPIENTS: SendInputCase[] = [
+	{ name: 'Send: phone field missing', input: { messageType: 'text', text: 'Hi' }, expect: refused('missing_phone', /^Phone number is empty/) },
+	{ name: 'Send: phone of letters', input: { phoneNumber: 'call me', messageType: 'text', text: 'Hi' }, expect: refused('invalid_phone', /contains letters/) },
+	{
+		name: 'Send: national number without Default Country',
+		input: { phoneNumber: '082 555 0100', messageType: 'text', text: 'Hi' },
+		expect: refused('invalid_phone', /with a country code/),
+	},
+	{
+		name: 'Send: national number with Default Country ZA',
+		input: { phoneNumber: '082 555 0100', messageType: 'text', text: 'Hi' },
+		defaultCountry: 'ZA',
+		expect: sent({ message_type: 'text', text: 'Hi' }),
+	},
+	{
+		name: 'Send: Message Type that is no type',
+		input: { phoneNumber: RECIPIENT, messageType: 'sticker', text: 'Hi' },
+		expect: refused('invalid_message_type', /^Message Type "sticker" is not one of text, image/),
+	},
+	{ name: 'Send: Message Type null', input: { phoneNumber: RECIPIENT, messageType: null }, expect: refused('invalid_message_type', /^Message Type is empty/) },
+];
+
+const SEND_TEXTS: SendInputCase[] = [
+	sendText('Text empty', '', refused('missing_field', /^Text is empty: enter the message to send$/)),
+	sendText('Text only white space and line breaks', ' \n\t \r\n', refused('missing_field', /^Text is empty/)),
+	sendText('Text null', null, refused('missing_field', /^Text is empty/)),
+	sendText('Text as a list', ['Hi Jane'], refused('invalid_field', /^Text must be text, but got a list$/)),
+	sendText('Text as an object', { text: 'Hi Jane' }, refused('invalid_field', /^Text must be text, but got an object$/)),
+	sendText('Text as a boolean', true, refused('invalid_field', /^Text must be text, but got a boolean$/)),
+	sendText('Text as a number', 42, sent({ message_type: 'text', text: '42' })),
+	sendText(
+		'Text with Windows line breaks, an invisible mark and padding',
+		'  Hi Jane,\u200B\r\nyour order shipped.  ',
+		sent({ message_type: 'text', text: 'Hi Jane,\r\nyour order shipped.' }),
+	),
+	sendText('Text of 5,000 characters', 'A'.repeat(5000), sent({ message_type: 'text', text: 'A'.repeat(5000) })),
+];
+
+const SEND_BUTTONS: SendInputCase[] = [
+	buttons('Button title of 20 characters', [{ title: TITLE_20 }], sentButtons([{ id: 'button_1', title: TITLE_20 }])),
+	buttons('Button title of 21 characters', [{ title: TITLE_21 }], refused('text_too_long', /^Button 1 title is 21 characters: FlowIQ allows at most 20$/)),
+	buttons('Button title of 20 characters with an emoji', [{ title: EMOJI_TITLE_20 }], sentButtons([{ id: 'button_1', title: EMOJI_TITLE_20 }])),
+	buttons('Button title of 21 characters with an emoji', [{ title: EMOJI_TITLE_21 }], refused('text_too_long', /^Button 1 title is 21 characters/)),
+	buttons(
+		'4 buttons',
+		[{ title: 'Yes' }, { title: 'No' }, { title: 'Maybe' }, { title: 'Later' }],
+		refused('too_many_items', /^Buttons holds 4 buttons: FlowIQ allows at most 3$/),
+	),
+	buttons(
+		'Two buttons with the same ID',
+		[{ id: 'yes', title: 'Yes' }, { id: 'yes', title: 'Yes please' }],
+		refused('duplicate_id', /^Buttons 1 and 2 have the same ID "yes": give each button its own ID$/),
+	),
+	buttons(
+		'Button ID typed as another button’s default',
+		[{ id: 'button_2', title: 'Yes' }, { title: 'No' }],
+		refused('duplicate_id', /same ID "button_2".*a button without an ID gets button_<its position>/),
+	),
+	buttons('Button title empty', [{ title: 'Yes' }, { title: ' ' }], refused('missing_field', /^Button 2 title is empty/)),
+	buttons('Button title as a number', [{ title: 7 }], sentButtons([{ id: 'button_1', title: '7' }])),
+	buttons('Button title as a list', [{ title: ['Yes'] }], refused('invalid_field', /^Button 1 title must be text, but got a list$/)),
+	buttons('Button title with a line break and runs of spaces', [{ title: ' Yes,\n  please ' }], sentButtons([{ id: 'button_1', title: 'Yes, please' }])),
+	{
+		name: 'Body Text of 1,025 characters',
+		input: { phoneNumber: RECIPIENT, messageType: 'buttons', bodyText: 'B'.repeat(1025), buttons: { button: [{ title: 'OK' }] } },
+		expect: refused('text_too_long', /^Body Text is 1025 characters: FlowIQ allows at most 1024$/),
+	},
+	{
+		name: 'Header media URL with ftp:',
+		input: {
+			phoneNumber: RECIPIENT,
+			messageType: 'buttons',
+			bodyText: 'Your ticket',
+			buttons: { button: [{ title: 'OK' }] },
+			interactiveOptions: { headerMediaType: 'image', headerMediaUrl: 'ftp://example.com/ticket.png' },
+		},
+		expect: refused('invalid_media_url', /^Header Media URL "ftp:\/\/example\.com\/ticket\.png" must start with https:\/\//),
+	},
+];
+
+const SEND_LISTS: SendInputCase[] = [
+	list('List row title of 24 characters', [{ title: ROW_TITLE_24 }], sentList([{ rows: [{ id: 'row_1', title: ROW_TITLE_24 }] }])),
+	list('List row title of 25 characters', [{ title: ROW_TITLE_25 }], refused('text_too_long', /^Row 1 title is 25 characters: FlowIQ allows at most 24$/)),
+	list(
+		'List row description of 72 characters',
+		[{ title: 'Tuesday 09:00', description: DESCRIPTION_72 }],
+		sentList([{ rows: [{ id: 'row_1', title: 'Tuesday 09:00', description: DESCRIPTION_72 }] }]),
+	),
+	list(
+		'List row description of 73 characters',
+		[{ title: 'Tuesday 09:00', description: DESCRIPTION_73 }],
+		refused('text_too_long', /^Row 1 description is 73 characters: FlowIQ allows at most 72$/),
+	),
+	list(
+		'List rows in 10 sections',
+		sections(10),
+		sentList(sections(10).map(({ section, title }, i) => ({ title: section, rows: [{ id: `row_${i + 1}`, title }] }))),
+	),
+	list('List rows in 11 sections', sections(11), refused('too_many_items', /^List Rows has 11 section titles: FlowIQ allows at most 10 sections/)),
+	list(
+		'List rows with the same ID',
+		[{ id: 'tue', title: 'Tuesday 09:00' }, { id: 'tue', title: 'Tuesday 10:00' }],
+		refused('duplicate_id', /^Rows 1 and 2 have the same ID "tue"/),
+	),
+	list(
+		'List rows in two sections, one without a title',
+		[{ section: 'Mornings', title: 'Tuesday 09:00' }, { title: 'Tuesday 14:00' }],
+		refused('missing_field', /^Row 2 section title is empty: when a list has more than one section, every row needs one$/),
+	),
+];
+
+const SEND_MEDIA_AND_MORE: SendInputCase[] = [
+	{
+		name: 'Media URL with ftp:',
+		input: { phoneNumber: RECIPIENT, messageType: 'document', mediaUrl: 'ftp://example.com/invoice.pdf' },
+		expect: refused('invalid_media_url', /^Media URL "ftp:\/\/example\.com\/invoice\.pdf" must start with https:\/\//),
+	},
+	{
+		name: 'Media URL without a scheme',
+		input: { phoneNumber: RECIPIENT, messageType: 'image', mediaUrl: 'example.com/photo.jpg' },
+		expect: refused('invalid_media_url', /^Media URL "example\.com\/photo\.jpg" is not a full URL/),
+	},
+	{
+		name: 'Media URL empty',
+		input: { phoneNumber: RECIPIENT, messageType: 'image', mediaUrl: '  ' },
+		expect: refused('missing_field', /^Media URL is empty/),
+	},
+	{
+		name: 'Image URL padded with spaces, caption with a line break',
+		input: { phoneNumber: RECIPIENT, messageType: 'image', mediaUrl: ' https://example.com/photo.jpg ', caption: 'Your order\nis packed' },
+		expect: sent({ message_type: 'image', media_url: 'https://example.com/photo.jpg', caption: 'Your order\nis packed' }),
+	},
+	{
+		name: 'Latitude 91',
+		input: { phoneNumber: RECIPIENT, messageType: 'location', latitude: 91, longitude: 18.42 },
+		expect: refused('invalid_location', /^Latitude is 91: it must be from -90 to 90$/),
+	},
+	{
+		name: 'Longitude "abc"',
+		input: { phoneNumber: RECIPIENT, messageType: 'location', latitude: -33.92, longitude: 'abc' },
+		expect: refused('invalid_location', /^Longitude "abc" is not a number/),
+	},
+	{
+		name: 'Latitude with a decimal comma',
+		input: { phoneNumber: RECIPIENT, messageType: 'location', latitude: '-33,92', longitude: 18.42 },
+		expect: refused('invalid_location', /^Latitude "-33,92" is not a number: use digits and a decimal point/),
+	},
+	{
+		name: 'Latitude and longitude as text, on the edges of their range',
+		input: { phoneNumber: RECIPIENT, messageType: 'location', latitude: ' -90 ', longitude: '180.0', locationName: '  South   Pole ' },
+		expect: sent({ message_type: 'location', location: { latitude: -90, longitude: 180, name: 'South Pole' } }),
+	},
+	{
+		name: 'Reaction without message ID',
+		input: { phoneNumber: RECIPIENT, messageType: 'reaction', messageId: '', emoji: '🎉' },
+		expect: refused('missing_field', /^Message ID is empty: map the wamid of the message to react to$/),
+	},
+	{
+		name: 'Reaction with an empty emoji, and a reply ID it ignores',
+		input: { phoneNumber: RECIPIENT, messageType: 'reaction', messageId: 'wamid.ABC123', emoji: '', replyToMessageId: 'wamid.OTHER' },
+		expect: sent({ message_type: 'reaction', reaction: { message_id: 'wamid.ABC123', emoji: '👍' } }),
+	},
+	{
+		name: 'Contact card without a formatted name',
+		input: { phoneNumber: RECIPIENT, messageType: 'contacts', contactCards: { contact: [{ formattedName: '', phone: '+27 82 555 0199' }] } },
+		expect: refused('missing_field', /^Contact card 1 formatted name is empty/),
+	},
+	{
+		name: 'Reply To Message ID as a number',
+		input: { phoneNumber: RECIPIENT, messageType: 'text', text: 'See above', replyToMessageId: 12345 },
+		expect: sent({ message_type: 'text', text: 'See above', context_message_id: '12345' }),
+	},
+];
+
+export const SEND_INPUT_CORPUS: readonly SendInputCase[] = [
+	...SEND_RECIPIENTS,
+	...SEND_TEXTS,
+	...SEND_BUTTONS,
+	...SEND_LISTS,
+	...SEND_MEDIA_AND_MORE,
 ];

@@ -3,17 +3,24 @@
  * at random (seeded, so a failure replays), then checks that nothing was lost, nothing created
  * twice, every item kept its pairedItem, and retries stayed within what the settings allow.
  *
- * A small recording proxy sits between the node and the sandbox. The sandbox sees requests but not
- * which contact each was for; the proxy reads the phone number of every attempt and what came
- * back, so the test can follow each contact's retries (and tell the three 429 forms apart).
+ * A recording proxy (faultKit.ts) sits between the node and the sandbox and reads the phone number
+ * of every attempt and what came back, so the test can follow each contact's retries.
  */
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { InvalidReason } from '../../nodes/FlowIq/helpers/contactInput';
 import { fixtures, pairedIndexes, runFlowIq, useSandbox, type Sandbox } from '../node/harness';
+import {
+	chainsBy,
+	countAnswers,
+	countLoggedFaults,
+	expectRetriesWithin,
+	startRecordingProxy,
+	timeBound,
+	type Answer,
+	type Attempt,
+	type RecordingProxy,
+} from './faultKit';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { mulberry32 } = require('../../sandbox/server');
@@ -51,92 +58,16 @@ const RANDOM_FAULTS = [
 	{ kind: 'slow', delayMs: SLOW_MS },
 ];
 
-// ---------------------------------------------------------------------------------------------
-// Recording proxy
-
-/** What one attempt got: an HTTP status, a connection the sandbox cut, or no answer before the node's timeout. */
-type Answer = number | 'dropped' | 'timed out';
-
-interface Attempt {
-	/** POST creates; GET is the node's read-only look-up after a 409 that followed a lost answer. */
-	method: string;
-	phone: string;
-	/** When the proxy had the whole request: orders a contact's attempts. */
-	started: number;
-	answer: Answer | 'pending';
-	retryAfter?: string;
-}
-
-/** Answers the transport retries; any other answer must be a contact's last attempt. */
-const RETRIED: ReadonlySet<Answer> = new Set<Answer>([429, 502, 503, 504, 'dropped', 'timed out']);
-
-interface RecordingProxy {
-	url: string;
-	attempts: Attempt[];
-	close(): Promise<void>;
-}
-
 /**
- * Forwards every request to the sandbox unchanged and records it. A connection the sandbox cuts is
- * cut towards the node too, and a request the node abandons (its timeout) is abandoned upstream,
- * so the sandbox's in-flight count still sees what the node does.
+ * Answers the transport retries for a create (RETRY_WHEN_HARMLESS): any other answer must be a
+ * contact's last attempt. A 500 is retried too: FlowIQ answers the repeat of a contact it did
+ * create with a 409, and the node recognises its own contact behind it.
  */
-async function startRecordingProxy(target: string): Promise<RecordingProxy> {
-	const attempts: Attempt[] = [];
-	const server = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => {
-			const body = Buffer.concat(chunks);
-			const attempt: Attempt = {
-				method: req.method ?? '',
-				phone: String(JSON.parse(body.toString() || '{}').phone_number),
-				started: performance.now(),
-				answer: 'pending',
-			};
-			attempts.push(attempt);
-			const upstream = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-				attempt.answer = answer.statusCode ?? 0;
-				attempt.retryAfter = answer.headers['retry-after'];
-				res.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(res);
-			});
-			upstream.on('error', () => {
-				if (attempt.answer === 'pending') attempt.answer = 'dropped';
-				res.destroy();
-			});
-			res.on('close', () => {
-				if (attempt.answer === 'pending') attempt.answer = 'timed out';
-				if (!res.writableFinished) upstream.destroy();
-			});
-			upstream.end(body);
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		attempts,
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			}),
-	};
-}
+const RETRIED: ReadonlySet<Answer> = new Set<Answer>([429, 500, 502, 503, 504, 'dropped', 'timed out']);
 
+/** Each contact's create attempts (POSTs, not the look-ups after a 409), by the phone number sent. */
 function attemptsByPhone(attempts: Attempt[]): Map<string, Attempt[]> {
-	const byPhone = new Map<string, Attempt[]>();
-	const creations = attempts.filter((attempt) => attempt.method === 'POST');
-	for (const attempt of creations.sort((a, b) => a.started - b.started)) {
-		byPhone.set(attempt.phone, [...(byPhone.get(attempt.phone) ?? []), attempt]);
-	}
-	return byPhone;
-}
-
-function faultLabel(attempt: Attempt): string {
-	if (attempt.answer !== 429) return String(attempt.answer);
-	if (attempt.retryAfter === undefined) return '429 no Retry-After';
-	return /^\d+$/.test(attempt.retryAfter) ? '429 Retry-After seconds' : '429 Retry-After date';
+	return chainsBy(attempts, (attempt) => (attempt.method === 'POST' ? String(attempt.body?.phone_number) : undefined));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -361,58 +292,17 @@ function contactsByPhone(sandbox: Sandbox): Map<string, StoredContact> {
 	return new Map(sandbox.contacts('acme').map((contact: StoredContact) => [contact.phone_number, contact]));
 }
 
-/** Per contact: only answers the transport retries come before the last one, and retries stay within their limits. */
-function checkRetries(byPhone: Map<string, Attempt[]>, maxRetries: number) {
-	for (const [phone, tries] of byPhone) {
-		const answers = tries.map((attempt) => attempt.answer);
-		const early = answers.slice(0, -1);
-		expect({ phone, early: early.filter((answer) => !RETRIED.has(answer as Answer)) }).toEqual({ phone, early: [] });
-		// 429s do not count against Max Retries; the transport allows Max Retries + 10 of them.
-		expect(early.filter((answer) => answer !== 429).length).toBeLessThanOrEqual(maxRetries);
-		expect(early.filter((answer) => answer === 429).length).toBeLessThanOrEqual(maxRetries + 10);
-	}
-}
-
-/** The node's full-jitter backoff never waits longer than this before retry `n` (transport/backoff.ts). */
-const backoffCeiling = (n: number) => Math.min(60_000, 500 * 2 ** n);
-/** n8n's HTTP stack, the proxy hop and the shared event loop, per attempt (about 10 ms measured here). */
-const ATTEMPT_OVERHEAD_MS = 25;
 /** Building the workflow, resolving 530 items' expressions and the outputs (about 1.6 s measured here). */
 const ENGINE_OVERHEAD_MS = 3000;
 
-/**
- * Upper bound on the run's wall time, from the settings and the answers each contact got.
- * While contacts remain, at least one pool slot is busy with an attempt, a backoff wait or the
- * shared 429 pause, so the run lasts at most the sum of all of them, as if nothing ran in
- * parallel (this holds even when 429s narrow the pool to one request at a time):
- *
- *   bound = Σ attempts   (latencyMs + latencyJitterMs + ATTEMPT_OVERHEAD_MS), or timeout + ATTEMPT_OVERHEAD_MS if it timed out
- *         + Σ retries after a network error, timeout, 502, 503, 504   500 ms · 2^n, n = that contact's earlier such retries
- *         + Σ retries after a 429   Retry-After (RETRY_AFTER_S, in both forms), else 500 ms · 2^m, m = that contact's earlier 429s
- *         + ENGINE_OVERHEAD_MS
- *
- * Backoff ceilings are capped at 60 s. The bound fails on a hang, an ignored timeout or waits far
- * beyond their ceilings; it is loose by design (the run is parallel), so it says nothing about
- * lost parallelism, which the Max Concurrency checks cover.
- */
-function timeBound(byPhone: Map<string, Attempt[]>, timeout: number): number {
-	let bound = ENGINE_OVERHEAD_MS;
-	for (const tries of byPhone.values()) {
-		let retries = 0;
-		let rateLimited = 0;
-		tries.forEach((attempt, index) => {
-			const answered = attempt.answer !== 'timed out';
-			bound += (answered ? LATENCY.latencyMs + LATENCY.latencyJitterMs : timeout) + ATTEMPT_OVERHEAD_MS;
-			if (index === tries.length - 1) return;
-			if (attempt.answer !== 429) {
-				bound += backoffCeiling(retries++);
-			} else {
-				bound += attempt.retryAfter === undefined ? backoffCeiling(rateLimited) : RETRY_AFTER_S * 1000;
-				rateLimited++;
-			}
-		});
-	}
-	return Math.round(bound);
+/** The run's time bound (faultKit.ts explains it), from the answers each contact got. */
+function runBound(byPhone: Map<string, Attempt[]>): number {
+	return timeBound(byPhone.values(), {
+		timeout: OPTIONS.timeout,
+		latencyMs: LATENCY.latencyMs + LATENCY.latencyJitterMs,
+		retryAfterS: RETRY_AFTER_S,
+		engineOverheadMs: ENGINE_OVERHEAD_MS,
+	});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,7 +325,7 @@ afterAll(async () => {
 function resetSandbox() {
 	sandbox.configure({ faults: null, latencyMs: 0, latencyJitterMs: 0 });
 	sandbox.reset();
-	proxy.attempts.length = 0;
+	proxy.clear();
 	sandboxLog.length = 0;
 }
 
@@ -457,6 +347,7 @@ async function faultRun(
 	sizes: PlanSizes,
 	setup: (leaders: number) => void,
 	settings: NonNullable<Parameters<typeof runFlowIq>[0]['settings']>,
+	options: typeof OPTIONS = OPTIONS,
 ): Promise<FaultRun> {
 	resetSandbox();
 	const { items: plan, existing } = planItems(block, sizes, mulberry32(SEED + block));
@@ -469,7 +360,7 @@ async function faultRun(
 	const { outputs, error } = await runFlowIq({
 		sandbox,
 		items: plan.map((item) => item.json),
-		options: OPTIONS,
+		options,
 		credentials: { baseUrl: proxy.url },
 		settings,
 	});
@@ -507,18 +398,9 @@ describe('A seeded random-fault run of 530 items (continueErrorOutput)', () => {
 			() => sandbox.configure({ ...LATENCY, faults: { seed: SEED, rate: FAULT_RATE, kinds: RANDOM_FAULTS } }),
 			{ onError: 'continueErrorOutput' },
 		);
-		injected = {};
-		for (const attempt of run.attempts) {
-			if (RETRIED.has(attempt.answer as Answer) || attempt.answer === 500) {
-				injected[faultLabel(attempt)] = (injected[faultLabel(attempt)] ?? 0) + 1;
-			}
-		}
-		phases = {};
-		for (const line of run.log) {
-			const fault = / fault=(\S+)$/.exec(line)?.[1];
-			if (fault) phases[fault] = (phases[fault] ?? 0) + 1;
-		}
-		bound = timeBound(run.byPhone, OPTIONS.timeout);
+		injected = countAnswers(run.attempts, (answer) => !RETRIED.has(answer));
+		phases = countLoggedFaults(run.log);
+		bound = runBound(run.byPhone);
 		console.log(
 			`fault run: ${run.plan.length} items, ${run.byPhone.size} numbers sent in ${run.attempts.length} requests; ` +
 				`faults ${JSON.stringify(injected)}; by phase ${JSON.stringify(phases)}; ` +
@@ -540,8 +422,8 @@ describe('A seeded random-fault run of 530 items (continueErrorOutput)', () => {
 		expect(run.ownDuplicates.filter((json) => json.after_retry !== true)).toEqual([]);
 	});
 
-	it('retries only network errors, timeouts, 429, 502, 503 and 504, within their limits: a 409 or 500 is final', () => {
-		checkRetries(run.byPhone, OPTIONS.maxRetries);
+	it('retries only network errors, timeouts, 429, 500, 502, 503 and 504, within their limits: a 409 is final', () => {
+		expectRetriesWithin(run.byPhone, RETRIED, OPTIONS.maxRetries);
 		// Every 409 the sandbox sent reached the node (none was replaced by a fault) and ended its contact.
 		expect(run.attempts.filter((attempt) => attempt.answer === 409)).toHaveLength(run.stats.byStatus[409]);
 	});
@@ -580,6 +462,8 @@ describe('A seeded random-fault run of 530 items (continueErrorOutput)', () => {
 describe('n8n "Retry On Fail" after a first try that fails for every item', () => {
 	const retryOnFail = { onError: 'continueRegularOutput', retryOnFail: true, maxTries: 2, waitBetweenTries: 1 } as const;
 	const sizes = { fresh: 80, repeats: 15, existing: 6, notOnWhatsApp: 6, local: 12 };
+	/** One retry per try: a 500 is retried within the try, so the first try needs two for each number to fail. */
+	const oneRetry = { ...OPTIONS, maxRetries: 1 };
 
 	it('before FlowIQ acted (500s, then random faults that never create): nothing lost, nothing created twice, no Duplicate of its own', async () => {
 		const beforeOnly = RANDOM_FAULTS.filter((fault) => fault.kind !== 'slow').map((fault) => ({ ...fault, phase: 'before' }));
@@ -587,27 +471,32 @@ describe('n8n "Retry On Fail" after a first try that fails for every item', () =
 			2,
 			sizes,
 			(leaders) => {
-				// A 500 is final, so the first try sends each number exactly once: the queued 500s meet
-				// every number, whatever the concurrency.
-				sandbox.failNext({ status: 500, phase: 'before' }, leaders);
+				// Each number's try is a 500 and its one retry a 500: the first try sends every number
+				// exactly twice and fails it, taking all the queued 500s, whatever the concurrency.
+				sandbox.failNext({ status: 500, phase: 'before' }, 2 * leaders);
 				sandbox.configure({ ...LATENCY, faults: { seed: SEED, rate: FAULT_RATE, kinds: beforeOnly } });
 			},
 			retryOnFail,
+			oneRetry,
 		);
 		expect(run.ownDuplicates).toEqual([]);
-		// n8n ran the node twice: every number's first attempt is the scripted 500, then the second try's chain.
+		// n8n ran the node twice: every number's first two attempts are the scripted 500s, then the second try's chain.
 		expect(new Set(run.byPhone.keys())).toEqual(numbersToSend(run.plan));
 		for (const [phone, tries] of run.byPhone) {
-			expect({ phone, first: tries[0].answer }).toEqual({ phone, first: 500 });
+			expect({ phone, first: tries.slice(0, 2).map((attempt) => attempt.answer) }).toEqual({ phone, first: [500, 500] });
 		}
-		checkRetries(new Map([...run.byPhone].map(([phone, tries]) => [phone, tries.slice(1)])), OPTIONS.maxRetries);
+		expectRetriesWithin(new Map([...run.byPhone].map(([phone, tries]) => [phone, tries.slice(2)])), RETRIED, oneRetry.maxRetries);
 		expect(run.counts.created).toBeGreaterThan(0);
 	}, 60_000);
 
-	describe('after FlowIQ created the contacts but its answers were lost (500s after)', () => {
+	describe('after FlowIQ created the contacts but its answers were lost (500s after, retries off)', () => {
 		let run: FaultRun;
 		beforeAll(async () => {
-			run = await faultRun(3, sizes, (leaders) => sandbox.failNext({ status: 500, phase: 'after' }, leaders), retryOnFail);
+			// Without retries the first try ends at each number's 500: every contact created, every item failed.
+			run = await faultRun(3, sizes, (leaders) => sandbox.failNext({ status: 500, phase: 'after' }, leaders), retryOnFail, {
+				...OPTIONS,
+				maxRetries: 0,
+			});
 		}, 60_000);
 
 		it('loses nothing, creates nothing twice, and reports no contact it created as a Duplicate', () => {
@@ -690,7 +579,7 @@ describe('A revoked key under load', () => {
 		expect(error).toBeUndefined();
 		expect(pairedIndexes(outputs)).toEqual([[], [], [], [...items.keys()]]);
 		const byPhone = attemptsByPhone(proxy.attempts);
-		checkRetries(byPhone, 3);
+		expectRetriesWithin(byPhone, RETRIED, 3);
 		const ended = [...byPhone.values()].map((tries) => tries.at(-1)!.answer);
 		// Contacts that met the 401 were in flight when the first one came back; only a contact
 		// that used up its retries before any 401 arrived frees a slot for another.

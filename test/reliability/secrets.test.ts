@@ -2,7 +2,9 @@
  * The API key must never reach anything a user, a workflow or a log can see. Every failure path
  * runs under all three onError settings, and everything it produced is scanned: the outputs, the
  * execution error (message, description, cause, stack), the run data, n8n's own logs, the
- * console and stdout/stderr, and the sandbox's request log.
+ * console and stdout/stderr, and the sandbox's request log. Answers that echo the Authorization
+ * header back (as JSON, or as a proxy's HTML page) are met on every route of every operation, on
+ * the older FlowIQ's find-by-phone look-up too, and by the credential Test.
  *
  * Also: plain http to a host other than this machine is refused before any request, and odd but
  * harmless Base URLs (trailing slash, path prefix, upper-case scheme) behave.
@@ -12,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { LoggerProxy, type IDataObject } from 'n8n-workflow';
+import { LoggerProxy, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
 import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
@@ -117,7 +119,7 @@ const FAILURE_PATHS: Array<[string, FailurePath]> = [
 	['409 after a lost answer, then the look-up', { ends: 'created', fault: { status: 502, phase: 'after' }, options: retriedOnce }],
 	['422 from FlowIQ', { ends: 'invalid', fault: { status: 422 } }],
 	['429 beyond the retries', { ends: 'failed', fault: { status: 429 }, options: { maxRetries: 0 } }],
-	['500 from FlowIQ', { ends: 'failed', fault: { status: 500 } }],
+	['500 twice', { ends: 'failed', fault: { status: 500 }, faultCount: 2, options: retriedOnce }],
 	['502 twice', { ends: 'failed', fault: { status: 502 }, faultCount: 2, options: retriedOnce }],
 	['502 HTML page from a proxy', { ends: 'failed', fault: { status: 502, html: true }, faultCount: 2, options: retriedOnce }],
 	['401 whose message repeats the Authorization header', { ends: 'failed', fault: { status: 401, echo: true } }],
@@ -139,6 +141,51 @@ const FAILURE_PATHS: Array<[string, FailurePath]> = [
 ];
 
 const ON_ERROR = ['stopWorkflow', 'continueRegularOutput', 'continueErrorOutput'] as const;
+
+/** An operation, the route its request takes, and an item it can run on. */
+interface OperationRoute {
+	parameters: INodeParameters;
+	route: string;
+	item: IDataObject;
+	/** 'older': FlowIQ without GET /contact, so Contact → Get looks the number up with find-by-phone. */
+	revision?: 'older';
+}
+
+const OPERATION_ROUTES: Array<[string, OperationRoute]> = [
+	['Contact → Create on POST /contact', { parameters: {}, route: 'POST /contact', item: { name: 'Jane Smith', phone: '+27 82 555 0123' } }],
+	[
+		'Contact → Get on GET /contact',
+		{ parameters: { resource: 'contact', operation: 'get' }, route: 'GET /contact', item: { phone: fixtures.PHONES.existing } },
+	],
+	[
+		'Contact → Get on the older FlowIQ’s find-by-phone (GET /conversations)',
+		{ parameters: { resource: 'contact', operation: 'get' }, route: 'GET /conversations', item: { phone: fixtures.PHONES.existing }, revision: 'older' },
+	],
+	['Contact → Get Many on GET /conversations', { parameters: { resource: 'contact', operation: 'getAll', returnAll: true }, route: 'GET /conversations', item: {} }],
+	[
+		'Conversation → Get Messages on GET /conversations',
+		{ parameters: { resource: 'conversation', operation: 'getMessages', returnAll: true }, route: 'GET /conversations', item: { phone: fixtures.PHONES.existing } },
+	],
+	[
+		'Message → Send on POST /send-whatsapp',
+		{
+			parameters: { resource: 'message', operation: 'send', messageType: 'text', text: '={{ $json.text }}' },
+			route: 'POST /send-whatsapp',
+			item: { phone: fixtures.PHONES.existing, text: 'Your order shipped' },
+		},
+	],
+];
+
+/** Answers that repeat the request's Authorization header; with retries off each one is final. */
+const ECHO_FAULTS: Array<[string, object]> = [
+	['400', { status: 400, echo: true }],
+	['401', { status: 401, echo: true }],
+	['429', { status: 429, echo: true }],
+	['500', { status: 500, echo: true }],
+	['500 after FlowIQ acted', { status: 500, echo: true, phase: 'after' }],
+	['503', { status: 503, echo: true }],
+	['502 HTML page dumping the request headers', { status: 502, html: true, echo: true }],
+];
 
 beforeAll(async () => {
 	refusedPort = await closedPort();
@@ -181,6 +228,66 @@ describe('The API key never leaks', () => {
 			};
 			expect({ onError, ...found }).toEqual({ onError, result: [], n8nLog: [], written: [], sandboxLog: [] });
 		}
+	});
+
+	describe.each(OPERATION_ROUTES)('for %s', (_operation, operation) => {
+		afterEach(() => sandbox.configure({ revision: 'current' }));
+
+		it.each(ECHO_FAULTS)('on a %s that echoes the Authorization header, under every onError setting', async (_fault, fault) => {
+			for (const onError of ON_ERROR) {
+				sandbox.reset();
+				sandbox.configure({ revision: operation.revision ?? 'current' });
+				sandboxLog.length = 0;
+				n8nLog.length = 0;
+				sandbox.failNext(fault, 1, operation.route);
+
+				const { result, written } = await capturingOutput(() =>
+					runFlowIq({ sandbox, items: [operation.item], parameters: operation.parameters, options: { maxRetries: 0 }, settings: { onError } }),
+				);
+
+				// The path was taken: the echoing answer was given, and the item failed (Create's 400 makes it Invalid).
+				expect({ onError, echoed: sandbox.stats().faultsInjected[`${(fault as { status: number }).status}+echo`] }).toEqual({ onError, echoed: 1 });
+				const { outputs, error } = result;
+				if (operation.route === 'POST /contact' && (fault as { status: number }).status === 400) {
+					expect({ onError, invalid: outputs[2]?.length }).toEqual({ onError, invalid: 1 });
+				} else if (onError === 'stopWorkflow') expect({ onError, error: typeof error?.message }).toEqual({ onError, error: 'string' });
+				else if (onError === 'continueRegularOutput') expect({ onError, error: typeof outputs[0][0].json.error }).toEqual({ onError, error: 'string' });
+				else expect({ onError, failed: outputs.at(-1)?.length }).toEqual({ onError, failed: 1 });
+
+				const found = {
+					result: leaks(serialize(result)),
+					n8nLog: leaks(n8nLog.join('\n')),
+					written: leaks(written),
+					sandboxLog: leaks(sandboxLog.join('\n')),
+				};
+				expect({ onError, ...found }).toEqual({ onError, result: [], n8nLog: [], written: [], sandboxLog: [] });
+			}
+		});
+	});
+
+	describe.each([
+		['GET /contact', 'current'],
+		['the older FlowIQ’s find-by-phone (GET /conversations)', 'older'],
+	] as const)('in the credential Test result, on %s', (_route, revision) => {
+		afterEach(() => sandbox.configure({ revision: 'current' }));
+
+		it.each(ECHO_FAULTS.filter(([, fault]) => (fault as { phase?: string }).phase === undefined))(
+			'for a %s that echoes the Authorization header',
+			async (_fault, fault) => {
+				sandbox.configure({ revision });
+				sandbox.failNext(fault, 1, revision === 'older' ? 'GET /conversations' : 'GET /contact');
+				const { result, written } = await capturingOutput(() =>
+					testCredential(new FlowIq(), 'flowIqApiTest', {
+						type: 'flowIqApi',
+						credentialType: new FlowIqApi(),
+						data: { apiKey: fixtures.KEYS.acme, tenantId: 'acme', baseUrl: sandbox.url },
+					}),
+				);
+				expect(sandbox.stats().faultsInjected[`${(fault as { status: number }).status}+echo`]).toBe(1);
+				expect(result.status).toBe('Error');
+				expect({ result: leaks(serialize(result)), written: leaks(written) }).toEqual({ result: [], written: [] });
+			},
+		);
 	});
 
 	it('captured what n8n logged when a node failed (so the scans read real logs)', async () => {

@@ -548,8 +548,10 @@ function readSendAnswer(
 			return { result: { output: 'error', error } };
 		}
 	}
-	// 503 and 429 mean FlowIQ did not process the message; any other 5xx or a lost answer may follow one it sent.
-	const mayHaveActed = answer.kind === 'noAnswer' || (answer.status >= 500 && answer.status !== 503);
+	// 503 and 429 mean FlowIQ did not process the message; any other 5xx or a lost answer may follow
+	// one it sent, and a success without the message's data says it was processed all the same.
+	const mayHaveActed =
+		answer.kind === 'noAnswer' || (answer.status >= 500 && answer.status !== 503) || (answer.status >= 200 && answer.status < 300);
 	const problem = problemOf(answer, transport.options.timeout);
 	if (mayHaveActed) {
 		const why = answer.kind === 'noAnswer' ? problem.message : `FlowIQ answered ${answer.status} (${problem.error})`;
