@@ -33,7 +33,7 @@ export class FlowIqApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. acme',
 			description:
-				'Optional. Your organisation’s tenant ID, shown in FlowIQ under Settings → Account Information. When set, FlowIQ checks that the key belongs to this organisation.',
+				'Your organisation’s tenant ID, shown in FlowIQ under Settings → Account Information. FlowIQ checks that the key belongs to this organisation. Contact → Create works without it; reading contacts and conversations needs it.',
 		},
 		{
 			displayName: 'Base URL',

@@ -14,8 +14,9 @@ import { testFlowIqCredential } from './methods/credentialTest';
 /**
  * The outputs of the chosen operation, so a workflow branches on an outcome without an IF node.
  * n8n evaluates this in the editor and the engine from its source text: it must stand alone (no
- * imports, no helpers, nothing newer than n8n's expression parser reads). A workflow saved before other operations existed has no resource or
- * operation saved: that is Contact → Create.
+ * imports, no helpers, nothing newer than n8n's expression parser reads, no "}}" that would end
+ * the expression). A workflow saved before other operations existed has no resource or operation
+ * saved: that is Contact → Create.
  */
 function outputsFor(resource: string | undefined, operation: string | undefined) {
 	const chosen = (resource || 'contact') + '.' + (operation || 'create');

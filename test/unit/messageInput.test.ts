@@ -135,9 +135,17 @@ describe('buildSendBody: one happy path per message type', () => {
 	});
 
 	it('location without name and address leaves them out', () => {
-		expect(build({ messageType: 'location', latitude: 0, longitude: 0, locationName: '', address: null })).toEqual({
+		expect(build({ messageType: 'location', latitude: 0, longitude: 18.4, locationName: '', address: null })).toEqual({
 			ok: true,
-			value: { phone_number: E164, message_type: 'location', location: { latitude: 0, longitude: 0 } },
+			value: { phone_number: E164, message_type: 'location', location: { latitude: 0, longitude: 18.4 } },
+		});
+	});
+
+	it('refuses a location at 0, 0: both fields left at their defaults', () => {
+		expect(build({ messageType: 'location', latitude: 0, longitude: '0' })).toEqual({
+			ok: false,
+			reason: 'invalid_location',
+			message: 'Latitude and Longitude are both 0: set the location’s coordinates',
 		});
 	});
 

@@ -12,6 +12,11 @@ describe('asToolAnswer', () => {
 		]);
 	});
 
+	it('marks an item that failed under "Continue" as an error, not as the output it sits on', () => {
+		const failed = { json: { error: 'FlowIQ answered 401 (Invalid API key): API key has been revoked', message: 'Check the API key' } };
+		expect(asToolAnswer([[failed], []], ['Found', 'Not Found'])[0][0].json).toEqual({ outcome: 'error', ...failed.json });
+	});
+
 	it('leaves a single output as it is', () => {
 		const outputs = [[{ json: { message_id: 'wamid.1' } }]];
 		expect(asToolAnswer(outputs)).toBe(outputs);

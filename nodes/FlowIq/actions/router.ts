@@ -25,10 +25,15 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
 export function asToolAnswer(outputs: INodeExecutionData[][], outputNames: string[] = []): INodeExecutionData[][] {
 	if (outputs.length < 2) return outputs;
 	const merged = outputs.flatMap((items, output) => {
-		const outcome = outputNames[output]?.toLowerCase().replace(/ /g, '_');
-		return items.map((item) => ({ ...item, json: { outcome, ...item.json } }));
+		const named = outputNames[output]?.toLowerCase().replace(/ /g, '_');
+		return items.map((item) => ({ ...item, json: { outcome: isErrorItem(item) ? 'error' : named, ...item.json } }));
 	});
 	return [merged];
+}
+
+/** A failed item under n8n's "Continue": exactly `{ error, message }` (the shape buildOutputs gives it). */
+function isErrorItem(item: INodeExecutionData): boolean {
+	return Object.keys(item.json).sort().join() === 'error,message';
 }
 
 /** Runs the operation the node is set to; one operation handles all items of a run. */

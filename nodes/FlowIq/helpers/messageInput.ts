@@ -45,7 +45,7 @@ export type HeaderMediaType = (typeof HEADER_MEDIA_TYPES)[number];
 export const DEFAULT_EMOJI = '👍';
 
 /**
- * Why a message was not sent. Saved workflows may switch on these values: never rename.
+ * Why a message was not sent, as tests and docs/bad-input.md name it (the user sees the message).
  * - `missing_phone`, `invalid_phone`: as for Contact → Create.
  * - `invalid_message_type`: Message Type is not one of MESSAGE_TYPES.
  * - `missing_field`: a required field is empty, or a list (buttons, rows, cards) has no entry.
@@ -349,6 +349,10 @@ function locationBody(input: RawSendInput): Checked<Partial<SendRequestBody>> {
 	if (!name.ok) return name;
 	const address = optionalText(input.address, 'Address', 'fold');
 	if (!address.ok) return address;
+	// 0, 0 is open sea off Africa, and what two fields left at their defaults give.
+	if (latitude.value === 0 && longitude.value === 0) {
+		return fail('invalid_location', 'Latitude and Longitude are both 0: set the location’s coordinates');
+	}
 	const location: NonNullable<SendRequestBody['location']> = { latitude: latitude.value, longitude: longitude.value };
 	if (name.value) location.name = name.value;
 	if (address.value) location.address = address.value;

@@ -7,15 +7,14 @@ import type {
 } from 'n8n-workflow';
 
 import { retryDelay } from './backoff';
-import { ContactClaims } from './claims';
 import { apiTarget, type FlowIqCredentials } from '../helpers/credentials';
 import type { ContactRequestBody } from '../helpers/contactInput';
 import { classifyResponse, noAnswerFailure, type ApiOutcome, type Exchanged } from './outcome';
-
-export type { Exchanged };
 import { RETRY_WHEN_HARMLESS, type RetryRule } from './retry';
 import { RatePacer } from './pacer';
 import { redactDeep } from './redact';
+
+export type { Exchanged };
 
 export interface TransportOptions {
 	timeout: number;
@@ -31,8 +30,8 @@ export interface ApiCall {
 	body?: object;
 }
 
-/** A final answer for one contact. */
-type FinalAnswer = (
+/** What became of one contact sent to `POST /contact`. */
+export type CreateResult = (
 	| ApiOutcome
 	| { kind: 'network'; error: string; message: string; hint: string }
 	| { kind: 'cancelled'; sent: boolean }
@@ -40,9 +39,6 @@ type FinalAnswer = (
 	attempts: number;
 	/** Some attempt may have reached FlowIQ and created the contact, but its answer was lost. */
 	uncertainAttempt: boolean;
-};
-
-export type SendResult = FinalAnswer & {
 	/** When the first attempt started (ms since the epoch). */
 	firstAttemptAt: number;
 };
@@ -50,9 +46,6 @@ export type SendResult = FinalAnswer & {
 type Attempt =
 	| { response: IN8nHttpFullResponse }
 	| { failure: { timedOut: boolean; code: string } };
-
-/** Contacts recovered after a lost answer, across every execution in this process. */
-const recoveredContacts = new ContactClaims();
 
 /**
  * 429s are FlowIQ asking us to slow down, not failures: they pause and then pace every request
@@ -93,7 +86,7 @@ export class FlowIqTransport {
 		this.pacer = new RatePacer(options.maxConcurrency);
 	}
 
-	async createContact(body: ContactRequestBody): Promise<SendResult> {
+	async createContact(body: ContactRequestBody): Promise<CreateResult> {
 		const firstAttemptAt = Date.now();
 		const exchanged = await this.call({ method: 'POST', path: '/contact', body }, RETRY_WHEN_HARMLESS);
 		const { attempts, uncertainAttempt } = exchanged;
@@ -114,33 +107,6 @@ export class FlowIqTransport {
 	}
 
 	/**
-	 * The contact FlowIQ reports as existing, if it is the one an attempt whose answer was lost
-	 * created: it carries the name and email that attempt sent, FlowIQ created it after the attempt
-	 * started, and no other run has claimed it (two executions sending one lead at once). Looks it
-	 * up read-only; `undefined` when it is someone else's or cannot be looked up (a FlowIQ without
-	 * `GET /contact`). `claimant` names the run asking.
-	 */
-	async findOwnContact(
-		whatsappId: string,
-		sent: ContactRequestBody,
-		lostAttemptAt: number,
-		claimant: string,
-	): Promise<IDataObject | undefined> {
-		const answer = await this.request({ method: 'GET', path: '/contact', query: { whatsapp_id: whatsappId } });
-		if (!('response' in answer) || answer.response.statusCode !== 200) return undefined;
-		const contact = (answer.response.body as { contact?: IDataObject } | undefined)?.contact;
-		if (!contact) return undefined;
-		// FlowIQ's clock less n8n's, from the answer's Date header: whole seconds, stamped before the
-		// answer travelled, so never more than the true difference. Without the header: no allowance.
-		const serverDate = Date.parse(String(answer.response.headers?.date));
-		const clockDifference = Number.isNaN(serverDate) ? 0 : serverDate - Date.now();
-		const createdAt = Date.parse(String(contact.created_at));
-		const sameFields = contact.full_name === sent.name && (contact.email ?? undefined) === sent.email;
-		const createdSince = createdAt >= lostAttemptAt + clockDifference;
-		return sameFields && createdSince && recoveredContacts.claim(String(contact.id), claimant) ? contact : undefined;
-	}
-
-	/**
 	 * Sends one request until FlowIQ gives an answer `rule` does not retry, the tries run out, or the
 	 * execution is cancelled. Every request waits for the shared pause and pace after a 429.
 	 */
@@ -152,15 +118,17 @@ export class FlowIqTransport {
 		let uncertainAttempt = false;
 
 		for (let attempts = 1; ; attempts++) {
+			// Cancelled between attempts: FlowIQ may have acted only on an attempt whose answer was lost.
 			if (!(await this.waitForPause()) || !(await this.sleep(this.pacer.reserve()))) {
-				return { kind: 'cancelled', sent: attempts > 1, attempts, uncertainAttempt };
+				return { kind: 'cancelled', sent: uncertainAttempt, attempts, uncertainAttempt };
 			}
 			const sentAt = Date.now();
 			const attempt = await this.request(call);
 			const latencyMs = Date.now() - sentAt;
-			if (this.cancelSignal()?.aborted) return { kind: 'cancelled', sent: true, attempts, uncertainAttempt };
 
 			if ('failure' in attempt) {
+				// Cancelling aborts the request in flight: it may have reached FlowIQ.
+				if (this.cancelSignal()?.aborted) return { kind: 'cancelled', sent: true, attempts, uncertainAttempt: true };
 				uncertainAttempt = true;
 				if (rule.retryLostAnswers && retries < maxRetries) {
 					await this.sleep(retryDelay(retries++, undefined));
@@ -175,7 +143,7 @@ export class FlowIqTransport {
 			uncertainAttempt ||= status >= 500;
 			const answer = { kind: 'answer' as const, status, body, headers: headers as IDataObject, attempts, uncertainAttempt };
 			if (status !== 429) this.pacer.recordAccepted(latencyMs);
-			if (!rule.retryStatuses.has(status)) return { ...answer, gaveUp: false };
+			if (!rule.retries(status)) return { ...answer, gaveUp: false };
 
 			const retryAfter = headers['retry-after'];
 			if (status === 429) {
@@ -184,7 +152,7 @@ export class FlowIqTransport {
 				// The first 429 pauses every request; after that the pace keeps the rest under the
 				// limit, and only the request FlowIQ turned away waits out its Retry-After.
 				if (this.pacer.currentRate() === undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
-				else if (!(await this.sleep(wait))) return { kind: 'cancelled', sent: true, attempts, uncertainAttempt };
+				else if (!(await this.sleep(wait))) return { kind: 'cancelled', sent: uncertainAttempt, attempts, uncertainAttempt };
 				this.pacer.recordRateLimited(latencyMs);
 				continue;
 			}

@@ -69,6 +69,9 @@ function hintFor(status: number, error: string): string {
 			? 'Check that the Tenant ID in the FlowIQ API credential belongs to the same organisation as the API key'
 			: 'Check the API key in the FlowIQ API credential: copy a fresh fiq_ key from the FlowIQ dashboard';
 	}
+	if (/^shopify order not found/i.test(error)) {
+		return 'Check the Shopify Order ID: FlowIQ found no such order in the Shopify store connected to it';
+	}
 	if (status === 404 || error === 'Tenant ID is required') {
 		return 'Check the Tenant ID and Base URL in the FlowIQ API credential (Settings → Account Information in FlowIQ)';
 	}
@@ -146,11 +149,12 @@ export function isMissingRoute(status: number, body: unknown): boolean {
 }
 
 /**
- * True for failures that will hit every item alike: credential, organisation or Base URL problems.
+ * True for failures that will hit every item alike: credential, Tenant ID, organisation or Base URL problems.
  * A 404 about one contact or one order (`error` says which) is the item's own.
  */
 export function affectsEveryItem(status: number, error = ''): boolean {
 	if (status === 404) return !/^(contact|shopify order) not found/i.test(error);
+	if (error === 'Tenant ID is required') return true;
 	return isRedirect(status) || status === 401 || status === 403;
 }
 

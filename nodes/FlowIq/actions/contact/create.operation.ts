@@ -14,7 +14,8 @@ import {
 	type RawContactInput,
 } from '../../helpers/contactInput';
 import { runRecordFor } from '../../helpers/runMemory';
-import type { FlowIqTransport, SendResult, TransportOptions } from '../../transport';
+import type { CreateResult, FlowIqTransport, TransportOptions } from '../../transport';
+import { ContactLookup } from '../../transport/lookup';
 import { affectsEveryItem, type ExistingContact } from '../../transport/outcome';
 import { runPool } from '../../transport/pool';
 import {
@@ -126,7 +127,7 @@ function resultFor(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	body: ContactRequestBody,
-	sent: SendResult,
+	sent: CreateResult,
 ): ItemResult {
 	const submitted = { ...body } as IDataObject;
 	switch (sent.kind) {
@@ -259,9 +260,10 @@ async function sendAll(
 		return;
 	}
 	const earlierTries = runRecordFor(context.getContext('node'), context.getWorkflowDataProxy(0).$thisRunIndex);
+	const lookup = new ContactLookup(transport);
 
 	/** Set once a failure means no later request can succeed, or the run must stop. */
-	let stoppedBy: SendResult | undefined;
+	let stoppedBy: CreateResult | undefined;
 
 	await runPool(toSend, options.maxConcurrency, async ({ itemIndex, body }) => {
 		const number = body.phone_number;
@@ -284,7 +286,7 @@ async function sendAll(
 		}
 		if (sent.kind === 'duplicate' && lostAnswerAt !== undefined) {
 			// The 409 may be about the contact the lost attempt created: then it is this node's own.
-			const own = await transport.findOwnContact(sent.existingContact.whatsapp_id, body, lostAnswerAt, earlierTries.id);
+			const own = await lookup.findOwn(sent.existingContact.whatsapp_id, body, lostAnswerAt, earlierTries.id);
 			if (own) sent = { ...sent, kind: 'created', contact: { ...own, recovered: true } };
 		}
 		const result = resultFor(context, itemIndex, body, sent);

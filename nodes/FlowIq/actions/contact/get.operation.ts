@@ -33,7 +33,7 @@ import {
 
 const properties: INodeProperties[] = [
 	phoneNumberField(
-		'The WhatsApp number to look up. Written as in Create: spaces, dashes and brackets are fine.',
+		'The WhatsApp number to look up, ideally with its country code (e.g. +27 82 123 4567). Spaces, dashes and brackets are fine.',
 	),
 	optionsCollection([
 		defaultCountryOption,

@@ -71,6 +71,9 @@ const properties: INodeProperties[] = [
 		],
 	},
 	optionsCollection([
+		defaultCountryOption,
+		pageConcurrencyOption,
+		maxRetriesOption('How often to retry a page after a network error, a 429 or a 5xx'),
 		{
 			displayName: 'Oldest First',
 			name: 'oldestFirst',
@@ -78,9 +81,6 @@ const properties: INodeProperties[] = [
 			default: false,
 			description: 'Whether to return the oldest messages first. By default the newest come first.',
 		},
-		defaultCountryOption,
-		pageConcurrencyOption,
-		maxRetriesOption('How often to retry a page after a network error, a 429 or a 5xx'),
 		timeoutOption,
 	]),
 ];
@@ -132,6 +132,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				},
 				'messages',
 			),
+			// Messages have no ID. One that arrives while the list is read pushes the others a page
+			// on: its neighbour would come out twice. Time, sender and content tell it apart.
+			identify: (message) => JSON.stringify([message.created_at, message.sender_type, message.message, message.media_url]),
 			contactNotFound: `FlowIQ has no contact with ${shown}`,
 		};
 	});

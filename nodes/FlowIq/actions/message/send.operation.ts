@@ -476,7 +476,8 @@ export const description = updateDisplayOptions({ show: { resource: ['message'],
 
 /** The fields the chosen message type reads, as the item gives them. */
 function readSendInput(context: IExecuteFunctions, itemIndex: number): RawSendInput {
-	const messageType = context.getNodeParameter('messageType', itemIndex, 'text') as string;
+	// Read as the body builder reads it, so "Image" from an expression shows the image fields.
+	const messageType = String(context.getNodeParameter('messageType', itemIndex, 'text') ?? '').trim().toLowerCase();
 	const input: RawSendInput = {
 		phoneNumber: context.getNodeParameter('phoneNumber', itemIndex, ''),
 		messageType,
@@ -536,7 +537,7 @@ function readSendAnswer(
 	}
 	if (answer.kind === 'answer') {
 		const data = asObject(answer.body).data;
-		if (answer.status === 200 && data && typeof data === 'object') {
+		if (answer.status >= 200 && answer.status < 300 && data && typeof data === 'object') {
 			const json = { ...(data as IDataObject), phone_number: body.phone_number, ...(contactCreated ? { contact_created: true } : {}) };
 			return { result: { output: 0, json } };
 		}
@@ -565,13 +566,14 @@ function readSendAnswer(
 
 /**
  * Creates the contact a send was refused for, by Contact → Create's rules: the same cleaning, and
- * a 409 (someone created it meanwhile) is as good. `undefined` when the message can now be sent.
+ * a 409 (someone created it meanwhile) is as good. `created` or `existed` when the message can now
+ * be sent.
  */
 async function createMissingContact(
 	context: IExecuteFunctions,
 	transport: FlowIqTransport,
 	{ itemIndex, body, newContactName }: MessageToSend,
-): Promise<Sent | undefined> {
+): Promise<Sent | 'created' | 'existed'> {
 	const notCreated = (why: string): Sent => ({
 		result: {
 			output: 'error',
@@ -586,8 +588,9 @@ async function createMissingContact(
 	const created = await transport.createContact(cleaned.value);
 	switch (created.kind) {
 		case 'created':
+			return 'created';
 		case 'duplicate':
-			return undefined;
+			return 'existed';
 		case 'invalid':
 			return notCreated(created.message);
 		case 'cancelled':
@@ -605,10 +608,10 @@ async function sendMessage(context: IExecuteFunctions, transport: FlowIqTranspor
 	let answer = await transport.call(request, RETRY_WHEN_NOT_PROCESSED);
 	const missingContact = answer.kind === 'answer' && isContactNotFound(answer.status, answer.body);
 	if (!missingContact || message.newContactName === undefined) return readSendAnswer(context, transport, answer, message, false);
-	const notCreated = await createMissingContact(context, transport, message);
-	if (notCreated) return notCreated;
+	const contact = await createMissingContact(context, transport, message);
+	if (typeof contact !== 'string') return contact;
 	answer = await transport.call(request, RETRY_WHEN_NOT_PROCESSED);
-	return readSendAnswer(context, transport, answer, message, true);
+	return readSendAnswer(context, transport, answer, message, contact === 'created');
 }
 
 /** Message → Send: checks every item's message, sends the valid ones, and never sends one twice. */
@@ -647,7 +650,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				message = {
 					itemIndex,
 					body: built.value,
-					memoryKey: asTool ? JSON.stringify(built.value) : `${itemIndex} ${JSON.stringify(built.value)}`,
+					// A try of Retry On Fail sees the same items, but expressions such as {{ $now }} may
+					// give a new text: outside a tool, the item alone names its message.
+					memoryKey: asTool ? JSON.stringify(built.value) : String(itemIndex),
 					newContactName: createIfMissing ? String(context.getNodeParameter('options.newContactName', itemIndex, '') ?? '') : undefined,
 				};
 			} catch (error) {
