@@ -1,16 +1,15 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { credentialProblem, type FlowIqCredentials } from '../helpers/credentials';
 import { MAX_CONCURRENCY, MAX_RETRIES, TIMEOUT, readNumberOption, type NumberOptionSpec } from '../helpers/options';
 import { FlowIqTransport, type TransportOptions } from '../transport';
+import { readFlowIqCredential } from '../transport/credential';
 import type { Failure } from '../transport/outcome';
 
 /** What became of one input item: its item (or items) for one output, or an error. */
@@ -58,27 +57,24 @@ export function readDefaultCountry(context: IExecuteFunctions, itemIndex: number
 	return value || undefined;
 }
 
+/** The transports each run opened: they hold a pace shared with other runs until released. */
+const openedBy = new WeakMap<IExecuteFunctions, FlowIqTransport[]>();
+
 /**
  * The run's connection to FlowIQ, with the credential checked before any request. Throws a
- * NodeOperationError that fits every item when the credential is wrong.
+ * NodeOperationError that fits every item when the credential is wrong. The router releases it
+ * when the operation is done (releaseTransports).
  */
 export async function openTransport(context: IExecuteFunctions, options: TransportOptions): Promise<FlowIqTransport> {
-	const node = context.getNode();
-	let credentials: FlowIqCredentials;
-	try {
-		credentials = await context.getCredentials<FlowIqCredentials>('flowIqApi');
-	} catch (error) {
-		throw new NodeOperationError(node, error as Error);
-	}
-	const problem = credentialProblem(credentials);
-	if (problem) throw new NodeOperationError(node, problem, { description: 'Open the FlowIQ API credential and correct it' });
-	const decrypted: ICredentialsDecrypted = {
-		id: node.credentials?.flowIqApi?.id ?? '',
-		name: node.credentials?.flowIqApi?.name ?? 'FlowIQ API',
-		type: 'flowIqApi',
-		data: credentials as unknown as ICredentialsDecrypted['data'],
-	};
-	return new FlowIqTransport(context, decrypted, options);
+	const transport = new FlowIqTransport(context, await readFlowIqCredential(context), options);
+	openedBy.set(context, [...(openedBy.get(context) ?? []), transport]);
+	return transport;
+}
+
+/** Lets go of what the run's transports hold, however the operation ended. */
+export function releaseTransports(context: IExecuteFunctions): void {
+	for (const transport of openedBy.get(context) ?? []) transport.release();
+	openedBy.delete(context);
 }
 
 /** Drops fields that were not given, so `submitted` shows only what the item had. */

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { runsAsTool } from './common';
+import { releaseTransports, runsAsTool } from './common';
 import * as contact from './contact/Contact.resource';
 import * as conversation from './conversation/Conversation.resource';
 import * as message from './message/Message.resource';
@@ -46,6 +46,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			description: 'Choose the Resource and Operation again: this workflow may come from a newer version of the node',
 		});
 	}
-	const outputs = await chosen.execute.call(this);
-	return runsAsTool(this) ? asToolAnswer(outputs, chosen.OUTPUT_NAMES) : outputs;
+	try {
+		const outputs = await chosen.execute.call(this);
+		return runsAsTool(this) ? asToolAnswer(outputs, chosen.OUTPUT_NAMES) : outputs;
+	} finally {
+		releaseTransports(this);
+	}
 }

@@ -7,7 +7,8 @@ export interface FlowIqCredentials {
 
 export const DEFAULT_BASE_URL = 'https://api.flowiq.live';
 
-function isLoopback(hostname: string): boolean {
+/** Whether a host name is this machine's (localhost, 127.x.x.x, ::1). */
+export function isLoopback(hostname: string): boolean {
 	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
 	return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }

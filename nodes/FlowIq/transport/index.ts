@@ -1,17 +1,17 @@
 import type {
 	ICredentialsDecrypted,
 	IDataObject,
-	IExecuteFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
 import { retryDelay } from './backoff';
-import { apiTarget, type FlowIqCredentials } from '../helpers/credentials';
+import { apiBaseUrl, apiTarget, type FlowIqCredentials } from '../helpers/credentials';
 import type { ContactRequestBody } from '../helpers/contactInput';
+import type { FlowIqContext } from './credential';
 import { classifyResponse, noAnswerFailure, type ApiOutcome, type Exchanged } from './outcome';
 import { RETRY_WHEN_HARMLESS, type RetryRule } from './retry';
-import { RatePacer } from './pacer';
+import { holdPace, type SharedPace } from './sharedPace';
 import { redactDeep } from './redact';
 
 export type { Exchanged };
@@ -72,18 +72,22 @@ function networkFailure(error: WrappedNetworkError): { timedOut: boolean; code: 
 
 /**
  * Everything that talks to FlowIQ for one node run: authentication, tenant, timeout, retries with
- * backoff, and the shared slow-down when FlowIQ answers 429.
+ * backoff, and the slow-down when FlowIQ answers 429, shared with the other runs using the same
+ * account at the same time. `release()` when the run is over.
  */
 export class FlowIqTransport {
-	private pausedUntil = 0;
-	private readonly pacer: RatePacer;
+	/** Shared with the runs in this process that use the same FlowIQ account at the same time. */
+	private readonly pace: SharedPace;
+	/** Lets go of the shared pace: the run is over. */
+	readonly release: () => void;
 
 	constructor(
-		private readonly context: IExecuteFunctions,
+		private readonly context: FlowIqContext,
 		private readonly credentials: ICredentialsDecrypted,
 		readonly options: TransportOptions,
 	) {
-		this.pacer = new RatePacer(options.maxConcurrency);
+		const account = credentials.data as unknown as FlowIqCredentials;
+		({ pace: this.pace, release: this.release } = holdPace(apiBaseUrl(account), account.apiKey.trim(), options.maxConcurrency));
 	}
 
 	async createContact(body: ContactRequestBody): Promise<CreateResult> {
@@ -119,7 +123,7 @@ export class FlowIqTransport {
 
 		for (let attempts = 1; ; attempts++) {
 			// Cancelled between attempts: FlowIQ may have acted only on an attempt whose answer was lost.
-			if (!(await this.waitForPause()) || !(await this.sleep(this.pacer.reserve()))) {
+			if (!(await this.waitForPause()) || !(await this.sleep(this.pace.pacer.reserve()))) {
 				return { kind: 'cancelled', sent: uncertainAttempt, attempts, uncertainAttempt };
 			}
 			const sentAt = Date.now();
@@ -142,7 +146,7 @@ export class FlowIqTransport {
 			// for an upstream that acted and then went silent.
 			uncertainAttempt ||= status >= 500;
 			const answer = { kind: 'answer' as const, status, body, headers: headers as IDataObject, attempts, uncertainAttempt };
-			if (status !== 429) this.pacer.recordAccepted(latencyMs);
+			if (status !== 429) this.pace.pacer.recordAccepted(latencyMs);
 			if (!rule.retries(status)) return { ...answer, gaveUp: false };
 
 			const retryAfter = headers['retry-after'];
@@ -151,9 +155,9 @@ export class FlowIqTransport {
 				const wait = retryDelay(rateLimitRetries++, retryAfter);
 				// The first 429 pauses every request; after that the pace keeps the rest under the
 				// limit, and only the request FlowIQ turned away waits out its Retry-After.
-				if (this.pacer.currentRate() === undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
+				if (this.pace.pacer.currentRate() === undefined) this.pace.pausedUntil = Math.max(this.pace.pausedUntil, Date.now() + wait);
 				else if (!(await this.sleep(wait))) return { kind: 'cancelled', sent: uncertainAttempt, attempts, uncertainAttempt };
-				this.pacer.recordRateLimited(latencyMs);
+				this.pace.pacer.recordRateLimited(latencyMs);
 				continue;
 			}
 			if (retries >= maxRetries) return { ...answer, gaveUp: true };
@@ -200,14 +204,15 @@ export class FlowIqTransport {
 		}
 	}
 
+	/** The execution's cancel signal; the trigger's webhook set-up runs outside any execution and has none. */
 	private cancelSignal(): AbortSignal | undefined {
-		return this.context.getExecutionCancelSignal?.();
+		return 'getExecutionCancelSignal' in this.context ? this.context.getExecutionCancelSignal?.() : undefined;
 	}
 
 	/** Resolves `false` when the execution was cancelled during the wait. */
 	private async waitForPause(): Promise<boolean> {
-		while (this.pausedUntil > Date.now()) {
-			if (!(await this.sleep(this.pausedUntil - Date.now()))) return false;
+		while (this.pace.pausedUntil > Date.now()) {
+			if (!(await this.sleep(this.pace.pausedUntil - Date.now()))) return false;
 		}
 		return !this.cancelSignal()?.aborted;
 	}
