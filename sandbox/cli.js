@@ -182,10 +182,11 @@ function banner(sandbox, options) {
 		`revision ${options.revision}`,
 	];
 	lines.push(`  ${behaviour.join(', ')}`);
-	lines.push('  routes: POST /contact, GET /contact, GET /conversations, POST /send-whatsapp');
+	lines.push('  routes: POST /contact, GET /contact, GET /conversations, POST /send-whatsapp, POST /set-webhooks');
 	lines.push('  control: GET /__sandbox/stats, GET /__sandbox/contacts?org=acme, GET /__sandbox/sent?org=acme,');
 	lines.push('           POST /__sandbox/reset, POST /__sandbox/configure, POST /__sandbox/fail-next,');
-	lines.push('           POST /__sandbox/seed-contacts');
+	lines.push('           POST /__sandbox/seed-contacts, GET /__sandbox/webhooks?org=acme,');
+	lines.push('           POST /__sandbox/emit {"event_type": "message_received", "message": "Hello"}');
 	return lines.join('\n');
 }
 

@@ -17,9 +17,13 @@
  *                          find-by-phone; page/limit are refused (400), not clamped, when out of range
  *   POST /send-whatsapp    "send" a message to an existing contact; recorded in the sent log and
  *                          appended to the contact's conversation. Its error bodies have no `success`
+ *   POST /set-webhooks     register a webhook {url, type, platform?} (201); kept per organisation,
+ *                          duplicates allowed (FlowIQ documents no duplicate rule, no list, no delete)
  *
  * Control routes under /__sandbox/ (no auth; see onControlRequest): health, stats, options,
- * contacts, sent, reset, reset-stats, configure, fail-next, seed-contacts.
+ * contacts, sent, reset, reset-stats, configure, fail-next, seed-contacts, webhooks, emit.
+ * `emit` plays FlowIQ's side of a webhook: it POSTs the documented event payload to every
+ * registration of the organisation whose type matches (or is 'all') and reports each answer.
  *
  * Request pipeline for API routes (everything outside /__sandbox/):
  *   1. arrival: count the request; take the next fault meant for its route (scripted queue first,
@@ -87,6 +91,7 @@ const API_PATHS = Object.freeze({
 		}),
 		bareErrors: true,
 	}),
+	'/set-webhooks': Object.freeze({ methods: Object.freeze(['POST']), auth: CONTACT_AUTH }),
 });
 
 /** API revisions the sandbox can play, each with the routes it does not have (yet). */
@@ -116,6 +121,29 @@ const INTERACTIVE_LIMITS = Object.freeze({
 });
 
 const MAX_SEED_COUNT = 100000;
+
+/** The event types FlowIQ delivers to webhooks (contract §5.2); a registration of type 'all' gets them all. */
+const WEBHOOK_EVENT_TYPES = Object.freeze([
+	'message_received',
+	'message_sent',
+	'sent_message',
+	'message_delivered',
+	'message_read',
+	'message_failed',
+	'call',
+]);
+const WEBHOOK_TYPES = Object.freeze([...WEBHOOK_EVENT_TYPES, 'all']);
+/** FlowIQ names a Web platform without documenting its value: 'web' is the sandbox's guess. */
+const WEBHOOK_PLATFORMS = Object.freeze(['whatsapp', 'web']);
+/** The `status` of each receipt event; message_failed may also say 'undelivered' or 'warning'. */
+const RECEIPT_STATUS = Object.freeze({
+	message_sent: 'sent',
+	message_delivered: 'delivered',
+	message_read: 'read',
+	message_failed: 'failed',
+});
+/** How long emit waits for a webhook's answer. */
+const DELIVERY_TIMEOUT_MS = 10000;
 
 /** JSON bodies the injected status faults answer with (shape of the API's own error bodies). */
 const FAULT_BODIES = {
@@ -442,6 +470,11 @@ function seededStore() {
 }
 
 /** Per organisation: whatsapp_id -> that contact's messages, oldest first. */
+/** Per organisation: an empty list of webhook registrations. */
+function noWebhooks() {
+	return new Map(Object.keys(fixtures.ORGS).map((name) => [name, []]));
+}
+
 function seededConversations() {
 	const conversations = new Map();
 	for (const org of Object.values(fixtures.ORGS)) {
@@ -756,6 +789,101 @@ function sentConversationMessage(input, at) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Webhooks: registrations (POST /set-webhooks) and the events delivered to them (pure helpers)
+
+function isHttpUrl(text) {
+	try {
+		const url = new URL(text);
+		return url.protocol === 'http:' || url.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+/** The registration a POST /set-webhooks body asks for; throws a RequestError saying what is wrong. */
+function checkWebhookBody(input) {
+	if (!isNonEmptyString(input.url)) throw missingField('url is required');
+	if (!isHttpUrl(input.url)) throw new RequestError(400, 'Invalid URL', 'url must be an http:// or https:// URL');
+	if (input.type === undefined || input.type === null || input.type === '') throw missingField('type is required');
+	if (!WEBHOOK_TYPES.includes(input.type)) {
+		throw new RequestError(400, 'Invalid webhook type', `type must be one of: ${WEBHOOK_TYPES.join(', ')}`);
+	}
+	const platform = input.platform === undefined || input.platform === null ? 'whatsapp' : input.platform;
+	if (!WEBHOOK_PLATFORMS.includes(platform)) {
+		throw new RequestError(400, 'Invalid platform', `platform must be one of: ${WEBHOOK_PLATFORMS.join(', ')}`);
+	}
+	return { url: input.url, type: input.type, platform };
+}
+
+/** A webhook URL as logs and delivery reports show it: without its query, where a secret may be. */
+function shownTarget(url) {
+	const parsed = new URL(url);
+	return `${parsed.origin}${parsed.pathname}`;
+}
+
+function wamid() {
+	return `wamid.${randomUUID().replace(/-/g, '')}`;
+}
+
+/**
+ * The payload FlowIQ posts for one event (contract §5.2), in its documented field order, with
+ * realistic values; `overrides` replace or add fields. `contact` is the organisation's contact
+ * with that number, if any.
+ */
+function eventPayload(org, contact, { event_type: type, whatsapp_id: whatsappId, ...overrides }, now) {
+	const base = { event_type: type, whatsapp_id: whatsappId, organization_id: org.id };
+	let payload;
+	if (type === 'message_received') {
+		payload = {
+			...base,
+			timestamp: now,
+			whatsapp_message_id: wamid(),
+			message_type: 'text',
+			message: 'Hi, is my order on its way?',
+			media_type: null,
+			media_url: null,
+			file_name: null,
+			contact_id: contact ? contact.id : null,
+			reply_context_id: null,
+			location_data: null,
+		};
+	} else if (type === 'sent_message') {
+		payload = {
+			...base,
+			id: randomUUID(),
+			message: 'Your order has shipped and arrives tomorrow.',
+			sender_type: 'bot-whatsapp',
+			created_at: now,
+			contact_id: contact ? contact.id : null,
+			message_status: 'sent',
+			media_type: null,
+			media_url: null,
+			media_file_name: null,
+			member_id: null,
+			whatsapp_message_id: wamid(),
+			reply_context_id: null,
+			broadcast_id: null,
+			sent_receipt_received: false,
+			delivered_receipt_received: false,
+			read_receipt_received: false,
+			timestamp: now,
+		};
+	} else if (type === 'call') {
+		// The page keeps this event commented out: Meta's call payload, plus FlowIQ's own fields.
+		payload = {
+			event_type: type,
+			organization_id: org.id,
+			timestamp: now,
+			phone_number_id: '100000000000001',
+			calls: [{ id: `wacid.${randomUUID().replace(/-/g, '')}`, from: whatsappId, event: 'connect', timestamp: now }],
+		};
+	} else {
+		payload = { ...base, whatsapp_message_id: wamid(), status: RECEIPT_STATUS[type], timestamp: now };
+	}
+	return { ...payload, ...overrides };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Request body
 
 function readBody(req) {
@@ -824,6 +952,7 @@ function startSandbox(options = {}) {
 	let store = seededStore();
 	let conversations = seededConversations();
 	let sentLog = []; // every accepted POST /send-whatsapp, oldest first
+	let webhooks = noWebhooks(); // per organisation: the POST /set-webhooks registrations, oldest first
 	let faultQueue = []; // { fault, route }: route is a selector, see normalizeRouteSelector
 	let stats = emptyStats();
 	let admitted = []; // arrival times of requests the rate limiter let through (sliding window)
@@ -1134,11 +1263,47 @@ function startSandbox(options = {}) {
 		return { status: 200, body: { success: true, message: 'Message sent successfully', data } };
 	}
 
+	async function setWebhooks(req, url, org) {
+		const registration = checkWebhookBody(await readJsonObject(req));
+		const webhook = { id: randomUUID(), ...registration, created_at: new Date().toISOString() };
+		webhooks.get(org.name).push(webhook);
+		return { status: 201, body: { success: true, message: 'Webhook created successfully', webhook: { ...webhook } } };
+	}
+
+	/** POSTs `payload` to one registration, as FlowIQ would; the answer's status and body, or why none came. */
+	async function deliver(webhook, payload) {
+		const report = { webhook_id: webhook.id, type: webhook.type, target: shownTarget(webhook.url) };
+		const started = performance.now();
+		try {
+			const response = await fetch(webhook.url, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(payload),
+				redirect: 'manual',
+				signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+			});
+			const text = await response.text();
+			let answer = text.slice(0, 2000);
+			try {
+				answer = JSON.parse(text);
+			} catch {
+				// not JSON: the text, cut short
+			}
+			Object.assign(report, { status: response.status, answer });
+		} catch (error) {
+			report.error = error.cause?.code || error.name || 'failed';
+		}
+		const ms = Math.round(performance.now() - started);
+		writeLog(`deliver ${payload.event_type} ${report.target} ${report.status ?? report.error} ${ms}ms org=${webhook.org}`);
+		return report;
+	}
+
 	const ROUTE_HANDLERS = {
 		'POST /contact': createContact,
 		'GET /contact': getContact,
 		'GET /conversations': conversationsRoute,
 		'POST /send-whatsapp': sendWhatsapp,
+		'POST /set-webhooks': setWebhooks,
 	};
 
 	async function onApiRequest(req, res, url) {
@@ -1250,6 +1415,14 @@ function startSandbox(options = {}) {
 					return send(res, { status: 200, body: sandbox.options() });
 				case 'GET sent':
 					return send(res, { status: 200, body: sandbox.sent(url.searchParams.get('org') || undefined) });
+				case 'GET webhooks':
+					return send(res, { status: 200, body: sandbox.webhooks(url.searchParams.get('org') || 'acme') });
+				case 'POST emit': {
+					const input = await readJson();
+					if (!isPlainObject(input)) throw new TypeError('body must be {"org": "acme", "event_type": "message_received", ...fields}');
+					const { org = 'acme', platform, ...event } = input;
+					return send(res, { status: 200, body: { success: true, ...(await sandbox.emit(org, event, { platform })) } });
+				}
 				case 'POST seed-contacts': {
 					const input = await readJson();
 					if (!isPlainObject(input)) throw new TypeError('body must be {"org": "acme", "count": n, "namePrefix": "..."}');
@@ -1277,7 +1450,7 @@ function startSandbox(options = {}) {
 					return send(res, { status: 200, body: { success: true, queued } });
 				}
 				default: {
-					const known = ['health', 'stats', 'contacts', 'sent', 'options', 'reset', 'reset-stats', 'configure', 'fail-next', 'seed-contacts'];
+					const known = ['health', 'stats', 'contacts', 'sent', 'options', 'reset', 'reset-stats', 'configure', 'fail-next', 'seed-contacts', 'webhooks', 'emit'];
 					const name = url.pathname.slice(CONTROL_PREFIX.length);
 					if (known.includes(name)) return send(res, errorResult(405, 'Method not allowed'));
 					return send(res, errorResult(404, 'Not found'));
@@ -1383,15 +1556,46 @@ function startSandbox(options = {}) {
 			return structuredClone(sentLog.filter((entry) => org === undefined || entry.org === org));
 		},
 
+		/** Copies of the webhooks registered for an organisation through POST /set-webhooks, oldest first. */
+		webhooks(org = 'acme') {
+			checkOrg(org);
+			return structuredClone(webhooks.get(org));
+		},
+
+		/**
+		 * Plays one FlowIQ event: builds the documented payload for `event.event_type` (whatsapp_id
+		 * defaults to Existing Customer's; any other field of `event` replaces or adds one) and POSTs
+		 * it to every registration of `org` on `platform` whose type is that event type or 'all',
+		 * all at once. Resolves with the payload and one report per delivery, in registration order:
+		 * { webhook_id, type, target (URL without its query), status, answer } or { ..., error }.
+		 */
+		async emit(org = 'acme', event = {}, { platform = 'whatsapp' } = {}) {
+			checkOrg(org);
+			if (!isPlainObject(event)) throw new TypeError('event must be an object');
+			if (!WEBHOOK_EVENT_TYPES.includes(event.event_type)) {
+				throw new TypeError(`event_type must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}; got ${JSON.stringify(event.event_type)}`);
+			}
+			if (!WEBHOOK_PLATFORMS.includes(platform)) throw new TypeError(`platform must be one of ${WEBHOOK_PLATFORMS.join(', ')}`);
+			const whatsappId = event.whatsapp_id === undefined ? digitsOf(fixtures.PHONES.existing) : event.whatsapp_id;
+			const contact = store.get(org).get(digitsOf(whatsappId)) || null;
+			const payload = eventPayload(fixtures.ORGS[org], contact, { ...event, whatsapp_id: whatsappId }, new Date().toISOString());
+			const targets = webhooks
+				.get(org)
+				.filter((webhook) => webhook.platform === platform && (webhook.type === 'all' || webhook.type === event.event_type));
+			const deliveries = await Promise.all(targets.map((webhook) => deliver({ ...webhook, org }, payload)));
+			return { event: payload, deliveries };
+		},
+
 		/**
 		 * Back to a fresh start: seeded contacts and conversations only, an empty sent log, no
-		 * queued faults, zeroed stats, an empty rate-limit window and the random-fault PRNG
-		 * reseeded (so a reset run replays exactly). Options set with configure() are kept.
+		 * webhooks, no queued faults, zeroed stats, an empty rate-limit window and the random-fault
+		 * PRNG reseeded (so a reset run replays exactly). Options set with configure() are kept.
 		 */
 		reset() {
 			store = seededStore();
 			conversations = seededConversations();
 			sentLog = [];
+			webhooks = noWebhooks();
 			faultQueue = [];
 			admitted = [];
 			random = mulberry32(config.faults ? config.faults.seed : 1);
@@ -1428,6 +1632,8 @@ module.exports = {
 	DEFAULT_OPTIONS,
 	DEFAULT_RANDOM_FAULT_KINDS,
 	REVISIONS: Object.keys(REVISION_MISSING_ROUTES),
+	WEBHOOK_EVENT_TYPES,
+	WEBHOOK_TYPES,
 	// Exported for the CLI and for unit tests of the pieces.
 	normalizeFault,
 	normalizeRouteSelector,

@@ -15,6 +15,8 @@ import {
 	CredentialTestContext,
 	ExecutionLifecycleHooks,
 	ExternalSecretsProxy,
+	HookContext,
+	WebhookContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
@@ -28,10 +30,12 @@ import {
 } from 'n8n-workflow';
 import type {
 	ExecutionError,
+	IConnections,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestMethods,
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialTestResult,
@@ -42,6 +46,7 @@ import type {
 	IRequestOptionsSimplified,
 	IRequestOptionsSimplifiedAuth,
 	IRunData,
+	IWebhookData,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
@@ -303,13 +308,46 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		}),
 	});
 
+	const additionalData = testAdditionalData(workflow, nodes, connections, credentials);
+
+	// run() returns a PCancelable: cancel() aborts the signal nodes see through
+	// getExecutionCancelSignal() (and so in-flight helper HTTP requests); the promise still
+	// resolves, once the running node has returned, with the run marked as cancelled.
+	const execution = new WorkflowExecute(additionalData, MODE).run(
+		workflow,
+		workflow.getNode(INPUT_NODE_NAME) ?? undefined,
+	);
+	const cancel = () => execution.cancel();
+	abortSignal?.addEventListener('abort', cancel);
+	if (abortSignal?.aborted) cancel();
+	const run = await execution.finally(() => abortSignal?.removeEventListener('abort', cancel));
+
+	const { runData, error } = run.data.resultData;
+	const node = workflow.getNode(NODE_UNDER_TEST_NAME)!;
+	// With onError 'continueErrorOutput' n8n adds an error output after the declared ones.
+	const outputCount = NodeHelpers.getConnectionTypes(
+		NodeHelpers.getNodeOutputs(workflow, node, nodeType.description),
+	).filter((type) => type === NodeConnectionTypes.Main).length;
+	const main = runData[NODE_UNDER_TEST_NAME]?.at(-1)?.data?.main ?? [];
+	const outputs = Array.from({ length: outputCount }, (_, index) => main[index] ?? []);
+
+	return { outputs, error, runData };
+}
+
+/** What n8n-core needs around a run of `workflow` in the test engine: the test's credential, and no database. */
+function testAdditionalData(
+	workflow: Workflow,
+	nodes: INode[],
+	connections: IConnections,
+	credentials?: TestCredentials,
+): IWorkflowExecuteAdditionalData {
 	// Unique per run, as in n8n: nodes may keep per-execution state.
 	const executionId = `test-execution-${++executionCount}`;
 	const notAvailable = (feature: string) => async () => {
 		throw new ApplicationError(`${feature} is not available in the test engine`);
 	};
 	const now = new Date();
-	const additionalData: IWorkflowExecuteAdditionalData = {
+	return {
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		hooks: new ExecutionLifecycleHooks(MODE, executionId, {
 			id: workflow.id,
@@ -337,29 +375,62 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
 		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
 	};
+}
 
-	// run() returns a PCancelable: cancel() aborts the signal nodes see through
-	// getExecutionCancelSignal() (and so in-flight helper HTTP requests); the promise still
-	// resolves, once the running node has returned, with the run marked as cancelled.
-	const execution = new WorkflowExecute(additionalData, MODE).run(
+/**
+ * The real contexts n8n gives a trigger node with a webhook: `hook()` for its webhook methods
+ * (checkExists, create, delete), as on activation, and `webhook(request, response)` for one call
+ * of its URL. The workflow (the trigger alone) and its static data live as long as the returned
+ * object, as they do in an active workflow.
+ */
+export function triggerContexts({ nodeType, parameters, credentials }: Pick<RunNodeOptions, 'nodeType' | 'parameters' | 'credentials'>) {
+	const typeName = nodeType.description.name;
+	const node: INode = {
+		id: 'trigger-under-test',
+		name: NODE_UNDER_TEST_NAME,
+		type: typeName,
+		typeVersion: nodeVersion(nodeType),
+		position: [0, 0],
+		webhookId: 'd0000000-0000-4000-8000-00000000f1a0',
+		parameters: structuredClone(parameters),
+		...(credentials && { credentials: { [credentials.type]: { id: '1', name: 'Test credentials' } } }),
+	};
+	const workflow = new Workflow({
+		id: 'flowiq-trigger-test',
+		name: 'FlowIQ trigger test',
+		active: true,
+		nodes: [node],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+		nodeTypes: new TestNodeTypes({ [typeName]: nodeType }),
+	});
+	const additionalData = testAdditionalData(workflow, [node], {}, credentials);
+	const description = nodeType.description.webhooks?.[0];
+	if (!description) throw new ApplicationError(`Node "${typeName}" has no webhook`);
+	const webhookData: IWebhookData = {
+		httpMethod: description.httpMethod as IHttpRequestMethods,
+		node: node.name,
+		path: NodeHelpers.getNodeWebhookPath(workflow.id, node, description.path),
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+	};
+	return {
 		workflow,
-		workflow.getNode(INPUT_NODE_NAME) ?? undefined,
-	);
-	const cancel = () => execution.cancel();
-	abortSignal?.addEventListener('abort', cancel);
-	if (abortSignal?.aborted) cancel();
-	const run = await execution.finally(() => abortSignal?.removeEventListener('abort', cancel));
-
-	const { runData, error } = run.data.resultData;
-	const node = workflow.getNode(NODE_UNDER_TEST_NAME)!;
-	// With onError 'continueErrorOutput' n8n adds an error output after the declared ones.
-	const outputCount = NodeHelpers.getConnectionTypes(
-		NodeHelpers.getNodeOutputs(workflow, node, nodeType.description),
-	).filter((type) => type === NodeConnectionTypes.Main).length;
-	const main = runData[NODE_UNDER_TEST_NAME]?.at(-1)?.data?.main ?? [];
-	const outputs = Array.from({ length: outputCount }, (_, index) => main[index] ?? []);
-
-	return { outputs, error, runData };
+		/** The URL n8n gives the node's webhook. */
+		webhookUrl: `${additionalData.webhookBaseUrl}/${webhookData.path}`,
+		hook: () => new HookContext(workflow, node, additionalData, 'trigger', 'activate', webhookData),
+		webhook: (request: object, response: object) =>
+			new WebhookContext(
+				workflow,
+				node,
+				{ ...additionalData, httpRequest: request, httpResponse: response } as IWorkflowExecuteAdditionalData,
+				'webhook',
+				webhookData,
+				[],
+				null,
+			),
+	};
 }
 
 /** Runs `nodeType.methods.credentialTest[methodName]` the way n8n's "Test credential" button does. */

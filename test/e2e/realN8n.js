@@ -13,7 +13,7 @@ const { startSandbox, fixtures } = require('../../sandbox/server');
 
 const ACME_CREDENTIAL = Object.freeze({ id: 'flowiqE2eAcme', name: 'FlowIQ e2e (acme)' });
 
-const FLOWIQ_TYPES = ['n8n-nodes-flowiq.flowIq', 'n8n-nodes-flowiq.flowIqTool'];
+const FLOWIQ_TYPES = ['n8n-nodes-flowiq.flowIq', 'n8n-nodes-flowiq.flowIqTool', 'n8n-nodes-flowiq.flowIqTrigger'];
 
 /** The workflows saved as JSON in `dir` (not its subfolders). */
 function workflowsIn(dir) {

@@ -113,7 +113,7 @@ describe('faults aimed at a route', () => {
 		['not a string', 42],
 	])('%s is refused as a route', async (_name, route) => {
 		expect(() => sandbox.failNext({ status: 500 }, 1, route)).toThrow(
-			`route must be '*', an API path or one of GET /contact, POST /contact, GET /conversations, POST /send-whatsapp; got ${JSON.stringify(route)}`,
+			`route must be '*', an API path or one of GET /contact, POST /contact, GET /conversations, POST /send-whatsapp, POST /set-webhooks; got ${JSON.stringify(route)}`,
 		);
 		const res = await call('/__sandbox/fail-next', { key: null, method: 'POST', body: { fault: { status: 500 }, route } });
 		expect(res.status).toBe(400);
