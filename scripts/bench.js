@@ -29,7 +29,9 @@
  * - A plain Node `http` client with the same concurrency is measured too, as the reference for
  *   what this machine and the sandbox allow without n8n.
  * - Throughput cases run in this process, in rounds, in a rotating order, after a warm-up; the
- *   reported value is the median over rounds. Memory is measured in a fresh child process per
+ *   reported value is the median over rounds. Case 8 starts many single-item executions at once,
+ *   as a busy Webhook → FlowIQ workflow does, with the node's pace shared (one copy of the node,
+ *   as n8n loads it) or one per execution (a separate copy of the node's modules each). Memory is measured in a fresh child process per
  *   run; module load time in fresh `node -e` processes.
  *
  * Output: a Markdown table on stdout, bench/results/latest.json and bench/results/latest.md
@@ -83,16 +85,21 @@ const EARLY_429_RETRY_AFTER_S = 1;
 const LIST_CONTACTS = 20000;
 /** Case 6b: Max Concurrency beside the default, to show how Return All scales with it. */
 const LIST_WIDE_CONCURRENCY = 10;
+/** Case 8: single-lead executions started at once, under case 4's limit and latency. */
+const CONCURRENT_EXECUTIONS = 500;
+/** The node's compiled modules: case 8's independent arm loads a separate copy of them per execution. */
+const FLOWIQ_NODE_DIR = path.join(BUILD_DIR, 'nodes', 'FlowIq');
+const SHARED_PACE_MODULE = path.join(FLOWIQ_NODE_DIR, 'transport', 'sharedPace.js');
 /** The organisation every case runs as, whose contacts the list and send cases seed. */
 const ORG = 'acme';
 /** FlowIQ's lists need the credential's Tenant ID; Create does not, and its cases run without it, as before. */
 const WITH_TENANT = { tenantId: ORG };
 
 const SIZES = {
-	full: { rounds: 3, items: 2000, rawItems: 500, overheadItems: 1000, limitedItems: RATE_LIMIT * 10, early429Items: 150, memoryItems: 10000, memoryRuns: 1, loadRuns: 7, warmupItems: 300, listContacts: LIST_CONTACTS, listWarmupContacts: 2000 },
+	full: { rounds: 3, items: 2000, rawItems: 500, overheadItems: 1000, limitedItems: RATE_LIMIT * 10, early429Items: 150, memoryItems: 10000, memoryRuns: 1, loadRuns: 7, warmupItems: 300, listContacts: LIST_CONTACTS, listWarmupContacts: 2000, concurrentExecutions: CONCURRENT_EXECUTIONS },
 	// The list keeps its 20,000 contacts when quick: a run takes 2 s, and fewer pages would change
 	// what the first page, read alone, costs.
-	quick: { rounds: 1, items: 300, rawItems: 200, overheadItems: 300, limitedItems: RATE_LIMIT * 3, early429Items: 150, memoryItems: 2000, memoryRuns: 1, loadRuns: 3, warmupItems: 100, listContacts: LIST_CONTACTS, listWarmupContacts: 2000 },
+	quick: { rounds: 1, items: 300, rawItems: 200, overheadItems: 300, limitedItems: RATE_LIMIT * 3, early429Items: 150, memoryItems: 2000, memoryRuns: 1, loadRuns: 3, warmupItems: 100, listContacts: LIST_CONTACTS, listWarmupContacts: 2000, concurrentExecutions: CONCURRENT_EXECUTIONS },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -253,8 +260,23 @@ const sendWorkload = {
 	audit: auditSent,
 };
 
+/**
+ * Contact → Create of `items` fresh leads, one execution each, all started at once (case 8).
+ * `pacers: 'shared'` runs every execution on the one FlowIQ node this process loaded, so they
+ * share its pace; `'independent'` gives each execution a separate copy of the node's modules, so
+ * each has a pace of its own. Runs through `run` instead of runCase, audited by auditConcurrent.
+ */
+const concurrentCreateWorkload = {
+	run: concurrentRunsCase,
+	warmUp: () => ({ items: 50, pacers: 'shared', onError: 'continueErrorOutput' }),
+	audit: auditConcurrent,
+};
+
 /** A case's `node` names what it runs: one of these, or one of REFERENCES (no n8n). */
-const WORKLOADS = { flowiq: createWorkload, http: httpWorkload, flowiqList: listWorkload, flowiqSend: sendWorkload };
+const WORKLOADS = { flowiq: createWorkload, http: httpWorkload, flowiqList: listWorkload, flowiqSend: sendWorkload, flowiqConcurrent: concurrentCreateWorkload };
+
+/** Runs one case of a workload: its own `run` when it has one, otherwise a single execution. */
+const runWorkload = (engine, sandboxUrl, spec) => (WORKLOADS[spec.node].run ?? runCase)(engine, sandboxUrl, spec);
 
 /**
  * When a run's first HTTP request started and its last answer arrived, from Node's `http`
@@ -301,6 +323,107 @@ async function runCase(engine, sandboxUrl, spec) {
 	}
 	// Not enumerable: kept for the audit and the memory child, left out of the JSON.
 	return Object.defineProperty(summary, 'result', { value: result });
+}
+
+/**
+ * `count` FlowIQ nodes, each from a separate copy of the node's compiled modules: the require
+ * cache of nodes/FlowIq/** is cleared before each require, so every copy has its own
+ * transport/sharedPace.js and so its own pace registry, as in separate processes (or as the node
+ * was before the pace was shared). The cache is put back as it was afterwards, so the rest of the
+ * bench keeps the modules it loaded first. Checks that the copies' pace modules are all distinct.
+ */
+function loadSeparateNodeCopies(count) {
+	const nodeModules = () => Object.keys(require.cache).filter((file) => file.startsWith(FLOWIQ_NODE_DIR + path.sep));
+	const original = Object.fromEntries(nodeModules().map((file) => [file, require.cache[file]]));
+	const paceModules = new Set(original[SHARED_PACE_MODULE] ? [original[SHARED_PACE_MODULE].exports] : []);
+	const copies = [];
+	try {
+		for (let i = 0; i < count; i++) {
+			for (const file of nodeModules()) delete require.cache[file];
+			const { FlowIq } = require(FLOWIQ_NODE);
+			const paceModule = require.cache[SHARED_PACE_MODULE]?.exports;
+			if (!paceModule?.holdPace || paceModules.has(paceModule)) throw new Error(`node copy ${i} has no pace module of its own`);
+			paceModules.add(paceModule);
+			copies.push(new FlowIq());
+		}
+	} finally {
+		for (const file of nodeModules()) delete require.cache[file];
+		Object.assign(require.cache, original);
+	}
+	return copies;
+}
+
+/**
+ * Case 8: `items` executions of Contact → Create with one fresh lead each, started together
+ * (Promise.all of runNode), default options. The clock starts once every execution's node is
+ * loaded (the independent arm's copies are loaded before it) and stops when the last one ends.
+ * `lost`: executions whose one item did not come out on exactly one output.
+ */
+async function concurrentRunsCase(engine, sandboxUrl, spec) {
+	const count = spec.items;
+	const loadStarted = performance.now();
+	const nodeTypes = spec.pacers === 'independent' ? loadSeparateNodeCopies(count) : Array(count).fill(engine.flowIq);
+	const loadMs = performance.now() - loadStarted;
+	const leads = makeItems(count);
+	const { parameters } = createWorkload.build(engine, sandboxUrl, { items: 0 });
+	const credentials = { type: 'flowIqApi', data: { apiKey: KEYS[ORG], baseUrl: sandboxUrl }, credentialType: engine.credentialType };
+	const settings = spec.onError ? { onError: spec.onError } : undefined;
+	const cpu = process.cpuUsage();
+	const started = performance.now();
+	const results = await Promise.all(leads.map((lead, i) => engine.runNode({ nodeType: nodeTypes[i], parameters, items: [lead], credentials, settings })));
+	const ended = performance.now();
+	const cpuUsed = process.cpuUsage(cpu);
+	// Create's outputs: Created, Duplicate, Invalid, then the error output ("Continue (using error output)").
+	const tally = { created: 0, duplicate: 0, invalid: 0, errorOutput: 0, lost: 0, runErrors: 0 };
+	const okPhones = [];
+	results.forEach((result, i) => {
+		const [created = [], duplicate = [], invalid = [], errorOutput = []] = result.outputs;
+		tally.created += created.length;
+		tally.duplicate += duplicate.length;
+		tally.invalid += invalid.length;
+		tally.errorOutput += errorOutput.length;
+		if (result.error) tally.runErrors++;
+		if (result.outputs.reduce((sum, output) => sum + output.length, 0) !== 1) tally.lost++;
+		if (created.length + duplicate.length === 1) okPhones.push(leads[i].phone);
+	});
+	const summary = {
+		items: count,
+		wallMs: ended - started,
+		cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
+		ok: tally.created + tally.duplicate,
+		failed: tally.invalid + tally.errorOutput,
+		...tally,
+		loadMs,
+	};
+	// Not enumerable: kept for the audit, left out of the JSON.
+	return Object.defineProperties(summary, { leads: { value: leads }, okPhones: { value: okPhones } });
+}
+
+/**
+ * Case 8 must account for every execution's lead on exactly one output (a lost one stops the
+ * bench), and FlowIQ must hold at most one contact per number, and one for every lead reported
+ * Created or Duplicate.
+ */
+async function auditConcurrent(run, spec, sandbox) {
+	if (run.lost || run.ok + run.failed !== spec.items) {
+		throw new Error(
+			`${spec.id ?? 'warm-up'}: ${run.lost} of ${spec.items} executions did not put their lead on exactly one output ` +
+				`(${run.ok} ok, ${run.failed} failed, ${run.runErrors} run errors)`,
+		);
+	}
+	const digits = (phone) => String(phone).replace(/\D/g, '');
+	const held = new Map(run.leads.map(({ phone }) => [digits(phone), 0]));
+	for (const { phone } of await sandbox.contacts()) {
+		const key = digits(phone);
+		if (held.has(key)) held.set(key, held.get(key) + 1);
+	}
+	const doubled = [...held.values()].filter((n) => n > 1).length;
+	const missing = run.okPhones.filter((phone) => held.get(digits(phone)) !== 1).length;
+	const contacts = [...held.values()].reduce((sum, n) => sum + n, 0);
+	if (doubled || missing) {
+		throw new Error(`${spec.id ?? 'warm-up'}: ${doubled} numbers held more than one contact, ${missing} leads reported created have no contact (${contacts} contacts)`);
+	}
+	return { contacts, doubled };
 }
 
 /**
@@ -648,6 +771,17 @@ function defineCases(size) {
 			rateLimit: RATE_LIMIT,
 			onError: 'continueErrorOutput',
 		},
+		// Single-lead executions all at once under case 4's limit, as a busy Webhook → FlowIQ
+		// workflow runs them: sharing the node's pace, and each with its own, side by side.
+		...['shared', 'independent'].map((pacers) => ({
+			id: pacers === 'shared' ? 'concurrentShared' : 'concurrentIndependent',
+			node: 'flowiqConcurrent',
+			items: size.concurrentExecutions,
+			latencyMs: LATENCY_MS,
+			rateLimit: RATE_LIMIT,
+			onError: 'continueErrorOutput',
+			pacers,
+		})),
 	];
 }
 
@@ -696,7 +830,7 @@ async function main() {
 		say(`warm-up (twice through each of ${warmUps.join(', ') || 'nothing'})`);
 		for (const node of [...warmUps, ...warmUps]) {
 			const spec = { node, ...WORKLOADS[node].warmUp(size) };
-			await runCase(engine, sandbox.url, { ...spec, ...(await sandbox.prepare(spec)) });
+			await runWorkload(engine, sandbox.url, { ...spec, ...(await sandbox.prepare(spec)) });
 		}
 
 		// Every case has its (maybe empty) list, so the summary of a partial run can read them all.
@@ -707,7 +841,7 @@ async function main() {
 			for (const caseSpec of order) {
 				const spec = { ...caseSpec, ...(await sandbox.prepare(caseSpec)) };
 				gc();
-				const run = REFERENCES[spec.node] ? await REFERENCES[spec.node](sandbox.url, spec) : await runCase(engine, sandbox.url, spec);
+				const run = REFERENCES[spec.node] ? await REFERENCES[spec.node](sandbox.url, spec) : await runWorkload(engine, sandbox.url, spec);
 				const stats = await sandbox.stats();
 				run.maxInFlight = stats.maxInFlight;
 				run.requests = stats.requests;
@@ -720,6 +854,7 @@ async function main() {
 					`round ${r + 1}/${size.rounds} ${spec.id.padEnd(18)} ${fmt(run.itemsPerSecond, 1).padStart(8)} items/s ` +
 						`in flight <= ${run.maxInFlight}, ${run.requests} requests, ${run.ok} ok, ${run.failed} failed, ${run.rateLimited} x 429` +
 						(run.sentTwice === undefined ? '' : `, ${run.sentLogged} in the sent log, ${run.sentTwice} sent twice`) +
+						(run.contacts === undefined ? '' : `, ${run.contacts} contacts, ${run.doubled} doubled, ${fmt(run.loadMs)} ms loading the node`) +
 						(run.error ? ` (run error: ${run.error})` : ''),
 				);
 			}
@@ -946,6 +1081,25 @@ function summarise({ size, runs, memory, loads, phones, parts }) {
 		ratioToCreate: paired('sendRateLimited', 'flowiqRateLimited', (run) => run.itemsPerSecond),
 	};
 	s.send.ratioToLimit = s.send.itemsPerSecond / RATE_LIMIT;
+	/** One arm of case 8: its medians, and its worst round for failed items. */
+	const concurrentArm = (id) => ({
+		itemsPerSecond: m(id, 'itemsPerSecond'),
+		ratioToLimit: m(id, 'itemsPerSecond') / RATE_LIMIT,
+		wallMs: m(id, 'wallMs'),
+		failed: worst(id, 'failed'),
+		rateLimited: m(id, 'rateLimited'),
+		requests: m(id, 'requests'),
+		maxInFlight: worst(id, 'maxInFlight'),
+		loadMs: m(id, 'loadMs'),
+	});
+	s.concurrent = {
+		executions: size.concurrentExecutions,
+		shared: concurrentArm('concurrentShared'),
+		independent: concurrentArm('concurrentIndependent'),
+		// Within each round: shared over independent items/s, and independent over shared 429s.
+		ratio: paired('concurrentShared', 'concurrentIndependent', (run) => run.itemsPerSecond),
+		rateLimitedRatio: paired('concurrentIndependent', 'concurrentShared', (run) => run.rateLimited),
+	};
 
 	// `needs`: the parts (case ids or OTHER_PARTS) a target is measured by; a partial run leaves
 	// out the targets it did not measure.
@@ -999,6 +1153,14 @@ function summarise({ size, runs, memory, loads, phones, parts }) {
 				? `${s.send.failed} items failed, ${s.send.sentTwice} sent twice`
 				: pct(1 - s.send.ratioToLimit / 0.8),
 		),
+		target(
+			'8',
+			['concurrentShared'],
+			`≥ 0.8 of R = ${RATE_LIMIT}/s, no failed items`,
+			s.concurrent.shared.ratioToLimit >= 0.8 && s.concurrent.shared.failed === 0,
+			`${fmt(s.concurrent.shared.ratioToLimit, 2)} of R, ${s.concurrent.shared.failed} failed`,
+			s.concurrent.shared.failed > 0 ? `${s.concurrent.shared.failed} items failed` : pct(1 - s.concurrent.shared.ratioToLimit / 0.8),
+		),
 	];
 	s.targets = targets.filter(({ needs }) => needs.every((part) => parts.includes(part)));
 	return s;
@@ -1012,7 +1174,11 @@ function toMarkdown({ machine, settings, summary: s, generatedAt, command, bench
 		if (!t) return ''; // not measured in this (partial) run: the row is left out too
 		return t.met ? '✅ met' : `❌ missed by ${t.missedBy}`;
 	};
-	const { listAll, listRaw, listAllWide, listZeroLatency, listMemory, send } = s;
+	const { listAll, listRaw, listAllWide, listZeroLatency, listMemory, send, concurrent } = s;
+	/** One arm of case 8 (see concurrentRunsCase). */
+	const concurrentRuns = (arm) =>
+		`${perSec(arm.itemsPerSecond)} = **${fmt(arm.ratioToLimit, 2)}** of R, **${fmt(arm.failed)}** failed, ${fmt(arm.rateLimited)} × 429 ` +
+		`(${fmt(arm.requests)} requests, ≤ ${fmt(arm.maxInFlight)} in flight)`;
 	/** A Return All case's rate against both ideals (see returnAllCeiling). */
 	const listed = (list) =>
 		`${perSec(list.itemsPerSecond)} = **${fmt(list.ratioToIdeal, 2)}** of ideal ${fmt(list.plain)}/s (${list.concurrency} × ${list.pageSize} / ${LATENCY_MS} ms); ` +
@@ -1130,6 +1296,23 @@ function toMarkdown({ machine, settings, summary: s, generatedAt, command, bench
 			'≥ 0.8 of R, 0 failed, none sent twice',
 			met('7'),
 		],
+		[
+			['concurrentShared'],
+			`8. ${fmt(concurrent.executions)} executions of Contact → Create, one lead each, all started at once, R = ${RATE_LIMIT}/s, ${LATENCY_MS} ms latency: one pace shared`,
+			concurrentRuns(concurrent.shared),
+			'',
+			'≥ 0.8 of R, 0 failed',
+			met('8'),
+		],
+		[
+			['concurrentShared', 'concurrentIndependent'],
+			'8b. Same, each execution with its own pace (a separate copy of the node per execution, as before the pace was shared)',
+			`${concurrentRuns(concurrent.independent)}; shared = **${fmt(concurrent.ratio, 2)}×** its items/s, with ` +
+				(Number.isFinite(concurrent.rateLimitedRatio) ? `**${fmt(concurrent.rateLimitedRatio, 1)}×** fewer 429s` : `${fmt(concurrent.shared.rateLimited)} × 429`),
+			'',
+			'(context: before the pace was shared)',
+			'',
+		],
 	];
 	const table = rows
 		.filter(([needs]) => needs.every((part) => settings.parts.includes(part)))
@@ -1156,6 +1339,11 @@ function toMarkdown({ machine, settings, summary: s, generatedAt, command, bench
 			`Every run is checked to list each of the sandbox's contacts exactly once, in order; a shorter or different list stops the bench. Case 6d is measured like 5a.`,
 		`- Case 7: one text message to each of ${fmt(send.items)} contacts the sandbox holds, under case 4's limit and with its "Continue (using error output)"; ` +
 			`"sent twice": recipients the sandbox's sent log shows more than once. The ratio to Contact → Create is the median of the per-round ratios to case 4's ${fmt(s.rateLimited.items)} items.`,
+		`- Case 8: ${fmt(concurrent.executions)} \`runNode\` calls started together (Promise.all), one fresh lead each, default options, "Continue (using error output)", under case 4's limit; ` +
+			`items/s is ${fmt(concurrent.executions)} over the time until the last execution ended. 8b gives each execution a separate copy of the built node (the require cache of its ` +
+			`files cleared before each require, so each has its own \`transport/sharedPace.js\`), as separate processes would, loaded before the clock starts. ` +
+			`Every run is checked to put each lead on exactly one output and to leave at most one contact per number in the sandbox (one for each lead reported Created or Duplicate); ` +
+			`otherwise the bench stops. Ratios are medians of the per-round ratios of the two arms.`,
 		'',
 	].join('\n');
 }
