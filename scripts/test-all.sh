@@ -35,14 +35,23 @@ trap summary EXIT
 phase "Installing the project's dependencies"
 npm ci --no-audit --no-fund
 
-if ! command -v chromium >/dev/null 2>&1; then
-	phase "Installing Debian's chromium for the editor screenshot test"
+# Debian packages the tests use: chromium for the editor screenshot, postgresql and redis-server
+# for queue mode (scripts/queue-mode.js runs its own throw-away instances of both).
+missing_debs=()
+command -v chromium >/dev/null 2>&1 || missing_debs+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_debs+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing_debs+=(redis-server)
+if [ "${#missing_debs[@]}" -gt 0 ]; then
+	phase "Installing Debian packages: ${missing_debs[*]}"
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "chromium is missing: run 'sudo apt-get install -y chromium' once, then try again" >&2
+		echo "missing ${missing_debs[*]}: run 'sudo apt-get install -y ${missing_debs[*]}' once, then try again" >&2
 		exit 1
 	fi
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	# The package lists are refreshed only when the install cannot go ahead without them.
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debs[@]}" >/dev/null; then
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debs[@]}" >/dev/null
+	fi
 fi
 
 phase "Checking the real n8n hosts, installing or repairing them (first time: several minutes)"
