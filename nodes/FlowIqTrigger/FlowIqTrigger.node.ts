@@ -21,7 +21,7 @@ export class FlowIqTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'FlowIQ has no way to list or remove webhooks. Activating registers this workflow’s URL (with a secret in it) at FlowIQ once; deactivating cannot remove it, and n8n refuses FlowIQ’s calls while the workflow is inactive. Activating again with the same events, platform and credential reuses the registration. Changing them registers anew with a new secret: FlowIQ’s older webhooks are then refused (401) and start nothing. Remove stale webhooks in FlowIQ’s dashboard.',
+					'FlowIQ has no way to list or remove webhooks. Activating registers this workflow’s URL (with a secret in it) at FlowIQ once; deactivating cannot remove it, and n8n refuses FlowIQ’s calls while the workflow is inactive. Activating again with the same events, platform and credential reuses the registration. Changing them registers anew with a new secret: FlowIQ’s older webhooks are then refused (401) and start nothing, and so are those that Listen for Test Event registers. Remove stale webhooks in FlowIQ if its dashboard offers it, or ask FlowIQ’s support. Removed the live one too? Change the events and back to register again.',
 				name: 'registrationNotice',
 				type: 'notice',
 				default: '',

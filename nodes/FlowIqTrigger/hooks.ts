@@ -30,7 +30,7 @@ import {
 const SET_UP_OPTIONS = { timeout: TIMEOUT.fallback, maxRetries: MAX_RETRIES.fallback, maxConcurrency: 1 };
 
 const STALE_WEBHOOKS =
-	'FlowIQ may hold webhooks from this attempt: they will be refused (401) and start nothing; remove them in FlowIQ’s dashboard';
+	'FlowIQ may hold webhooks from this attempt: they will be refused (401) and start nothing; remove them in FlowIQ if its dashboard offers it';
 
 /** The registration the node's settings ask for. Throws a NodeOperationError saying what to change. */
 function wantedRegistration(context: IHookFunctions, credential: ICredentialsDecrypted): RegistrationKey {

@@ -134,7 +134,7 @@ describe('activation', () => {
 		sandbox.failNext({ status: 400, echo: true }, 1, 'POST /set-webhooks');
 		await expect(contexts.activate()).rejects.toMatchObject({
 			message: expect.stringMatching(/^FlowIQ answered 400 \(Injected fault\) to the registration of the webhook for message_delivered: Sandbox fault 400/),
-			description: expect.stringContaining('remove them in FlowIQ’s dashboard'),
+			description: expect.stringContaining('remove them in FlowIQ if its dashboard offers it'),
 		});
 		expect(contexts.staticData()).toEqual({});
 	});
