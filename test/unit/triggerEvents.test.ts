@@ -84,7 +84,7 @@ describe('readEvent', () => {
 describe('sayBack', () => {
 	it('takes the secret and FlowIQ-shaped keys out, and cuts long values short', () => {
 		expect(sayBack('x-s3cr3t-value-y', 's3cr3t-value')).toBe('x-[redacted]-y');
-		expect(sayBack('fiq_live_key_1234567890', undefined)).toBe('[redacted]');
+		expect(sayBack('fiq_obviously_fake_test_key', undefined)).toBe('[redacted]');
 		expect(sayBack('a'.repeat(150), 'zz')).toBe(`${'a'.repeat(100)}…`);
 	});
 });
