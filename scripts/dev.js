@@ -140,7 +140,8 @@ function n8nStartEnv(major, userFolder, port, brokerPort) {
  * when it has exited. `echo` receives every output line (dev mode prints them).
  */
 async function startN8n({ major = '1', userFolder, port, echo, timeoutMs = 180000 }) {
-	const brokerPort = await freePort();
+	let brokerPort = await freePort();
+	while (brokerPort === port) brokerPort = await freePort();
 	const child = spawn(host.n8nBin(major), ['start'], {
 		env: n8nStartEnv(major, userFolder, port, brokerPort),
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -165,6 +166,7 @@ async function startN8n({ major = '1', userFolder, port, echo, timeoutMs = 18000
 		exited = { code, signal };
 	});
 	const deadline = Date.now() + timeoutMs;
+	let announced = false;
 	for (;;) {
 		if (exited) {
 			throw new Error(
@@ -177,11 +179,14 @@ async function startN8n({ major = '1', userFolder, port, echo, timeoutMs = 18000
 		}
 		try {
 			// The settings endpoint answers once the REST API is mounted; the editor's page with it.
+			// n8n says the editor is up only after it has activated the active workflows, and only
+			// this child says it: on a shared machine another program may have taken the port.
 			const [settings, page] = await Promise.all([
 				fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(3000) }),
 				fetch(`${url}/`, { signal: AbortSignal.timeout(3000) }),
 			]);
-			if (settings.ok && page.ok) return instance;
+			announced ||= stdout().includes('Editor is now accessible via');
+			if (settings.ok && page.ok && announced) return instance;
 		} catch {
 			// not listening yet
 		}
