@@ -287,6 +287,31 @@ describe('Cancelling', () => {
 		expect(sandbox.stats().requests).toBeLessThan(12);
 		sandbox.configure({ latencyMs: 0 });
 	});
+
+	// Waits are n8n-workflow's sleep, whose timer cannot be cleared: a wait cut short, and an
+	// attempt's deadline after a prompt answer, keep a timer that runs out later. It must send nothing.
+	it('ends a Retry-After wait at once, and sends nothing when the wait’s timer runs out later', async () => {
+		sandbox.failNext({ status: 429, retryAfter: 1 });
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 100);
+		const started = Date.now();
+		const { error } = await runFlowIq({ sandbox, items: [lead()], abortSignal: controller.signal });
+		const ranFor = Date.now() - started;
+
+		await new Promise((resolve) => setTimeout(resolve, 1300)); // past the Retry-After
+		expect({ ranForUnderRetryAfter: ranFor < 1000, error: error?.message, requests: sandbox.stats().requests }).toEqual({
+			ranForUnderRetryAfter: true,
+			error: expect.stringMatching(/cancel/i),
+			requests: 1,
+		});
+	});
+
+	it('sends nothing when the deadline of an attempt that was answered in time runs out', async () => {
+		const { outputs } = await runFlowIq({ sandbox, items: [lead()], options: { timeout: 300 } });
+		expect(outputs[0]).toHaveLength(1);
+		await new Promise((resolve) => setTimeout(resolve, 400)); // past the deadline
+		expect(sandbox.stats()).toMatchObject({ requests: 1, byStatus: { 201: 1 } });
+	});
 });
 
 describe('The API key never leaks', () => {

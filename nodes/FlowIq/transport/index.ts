@@ -1,8 +1,9 @@
-import type {
-	ICredentialsDecrypted,
-	IDataObject,
-	IHttpRequestOptions,
-	IN8nHttpFullResponse,
+import {
+	sleep,
+	type ICredentialsDecrypted,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
 import { retryDelay } from './backoff';
@@ -192,16 +193,10 @@ export class FlowIqTransport {
 			);
 		// The helper's timeout only measures silence, and n8n replaces any abort signal with the
 		// execution's own: an answer dripped byte by byte would hold the attempt for as long as it
-		// drips. So the attempt's deadline is a race; a late answer is ignored.
-		let deadline: NodeJS.Timeout | undefined;
-		const timedOut = new Promise<Attempt>((resolve) => {
-			deadline = setTimeout(() => resolve({ failure: { timedOut: true, code: 'ETIMEDOUT' } }), this.options.timeout);
-		});
-		try {
-			return await Promise.race([exchange, timedOut]);
-		} finally {
-			clearTimeout(deadline);
-		}
+		// drips. So the attempt's deadline is a race; a late answer is ignored. n8n-workflow's sleep
+		// cannot be cleared: after a prompt answer its timer runs out unheard, and sends nothing.
+		const deadline = sleep(this.options.timeout).then((): Attempt => ({ failure: { timedOut: true, code: 'ETIMEDOUT' } }));
+		return await Promise.race([exchange, deadline]);
 	}
 
 	/** The execution's cancel signal; the trigger's webhook set-up runs outside any execution and has none. */
@@ -218,25 +213,27 @@ export class FlowIqTransport {
 	}
 
 	/**
-	 * Resolves `false` early when the execution is cancelled. A timer of its own: n8n-workflow's
-	 * cancel-aware sleepWithAbort exists in n8n 1.x only (2.x exports a plain sleep), and its
-	 * listener would stay on the execution's signal after every wait.
+	 * Resolves `false` early when the execution is cancelled. n8n-workflow's `sleep(ms)` is the one
+	 * wait both majors export (1.x ignores its abort argument, 2.x dropped sleepWithAbort), so the
+	 * cancel is raced beside it; the listener goes when the wait ends, the timer of a wait cut short
+	 * runs out unheard.
 	 */
 	private async sleep(ms: number): Promise<boolean> {
 		const signal = this.cancelSignal();
 		if (signal?.aborted) return false;
 		// No wait, no timer: a timer of 0 still costs a turn of the event loop, about 1 ms, per request.
 		if (ms <= 0) return true;
-		return await new Promise<boolean>((resolve) => {
-			const onAbort = () => {
-				clearTimeout(timer);
-				resolve(false);
-			};
-			const timer = setTimeout(() => {
-				signal?.removeEventListener('abort', onAbort);
-				resolve(true);
-			}, ms);
-			signal?.addEventListener('abort', onAbort, { once: true });
+		const waited = sleep(ms).then(() => true);
+		if (!signal) return await waited;
+		let onAbort = () => {};
+		const cancelled = new Promise<boolean>((resolve) => {
+			onAbort = () => resolve(false);
+			signal.addEventListener('abort', onAbort, { once: true });
 		});
+		try {
+			return await Promise.race([waited, cancelled]);
+		} finally {
+			signal.removeEventListener('abort', onAbort);
+		}
 	}
 }
