@@ -1,7 +1,14 @@
-import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { ALL_EVENTS } from './events';
-import { checkExists, create, deleteRegistration } from './hooks';
+import * as hooks from './hooks';
 import { receiveEvent } from './receive';
 
 export class FlowIqTrigger implements INodeType {
@@ -15,7 +22,7 @@ export class FlowIqTrigger implements INodeType {
 		description: 'Starts the workflow when FlowIQ reports a WhatsApp message received, sent, delivered, read or failed',
 		defaults: { name: 'FlowIQ Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'flowIqApi', required: true }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
@@ -72,7 +79,17 @@ export class FlowIqTrigger implements INodeType {
 	};
 
 	webhookMethods = {
-		default: { checkExists, create, delete: deleteRegistration },
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await hooks.checkExists.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await hooks.create.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await hooks.deleteRegistration.call(this);
+			},
+		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -154,9 +154,14 @@ export function buildOutputs(results: Array<ItemResult<IDataObject | IDataObject
 	return outputs;
 }
 
+/** What was thrown, as the error n8n shows: a NodeOperationError keeps its own words. */
+export function asOperationError(context: IExecuteFunctions, error: unknown, itemIndex?: number): NodeOperationError {
+	return error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
 /** Fails every item alike, for a problem found before any request (options, credential): nothing is sent. */
 export function failEveryItem(results: Array<ItemResult<IDataObject | IDataObject[]>>, error: unknown, context: IExecuteFunctions, continueOnFail: boolean): void {
-	const failure = error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error);
+	const failure = asOperationError(context, error);
 	if (!continueOnFail) throw failure;
 	results.fill({ output: 'error', error: failure });
 }

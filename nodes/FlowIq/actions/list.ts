@@ -3,7 +3,7 @@ import { NodeOperationError, type NodeApiError, type IDataObject, type IExecuteF
 import type { FlowIqTransport } from '../transport';
 import { affectsEveryItem } from '../transport/outcome';
 import { collectPages, PageUnavailable, type Page } from '../transport/pagination';
-import { apiError, buildOutputs, cancelledError, failEveryItem, openTransport, readRequestOptions, type ItemResult } from './common';
+import { apiError, asOperationError, buildOutputs, cancelledError, failEveryItem, openTransport, readRequestOptions, type ItemResult } from './common';
 
 /** FlowIQ's largest page: the fewest requests for a long list. */
 export const MAX_PAGE_SIZE = 100;
@@ -90,7 +90,7 @@ export async function runList(
 /** The error an item's list ends with. */
 function listFailure(context: IExecuteFunctions, error: unknown, itemIndex: number, contactNotFound?: string): NodeApiError | NodeOperationError {
 	if (!(error instanceof PageUnavailable)) {
-		return error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+		return asOperationError(context, error, itemIndex);
 	}
 	if (!error.problem) return cancelledError(context, itemIndex, { thing: 'request', sent: false });
 	if (error.contactNotFound && contactNotFound) {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Exchanged, FlowIqTransport } from '.';
+import type { Exchanged, FlowIqTransport } from './index';
 import type { ContactRequestBody } from '../helpers/contactInput';
 import { ContactClaims } from './claims';
 import { asObject, isContactNotFound, isMissingRoute, problemOf, type Problem } from './outcome';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FlowIqTransport } from '.';
+import type { FlowIqTransport } from './index';
 import { asObject, isContactNotFound, problemOf, type Problem } from './outcome';
 import { RETRY_WHEN_HARMLESS } from './retry';
 

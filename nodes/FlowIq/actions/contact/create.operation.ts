@@ -28,6 +28,7 @@ import {
 } from '../common.descriptions';
 import {
 	apiError,
+	asOperationError,
 	buildOutputs,
 	cancelledError,
 	compact,
@@ -251,9 +252,10 @@ async function sendAll(
 	try {
 		transport = await openTransport(context, options);
 	} catch (error) {
-		if (!continueOnFail) throw error;
+		const failure = asOperationError(context, error);
+		if (!continueOnFail) throw failure;
 		// Items already Invalid stay there: only those that needed FlowIQ fail.
-		const { message, description } = error as NodeOperationError;
+		const { message, description } = failure;
 		for (const { itemIndex } of toSend) {
 			results[itemIndex] = { output: 'error', error: new NodeOperationError(context.getNode(), message, { description: description ?? undefined, itemIndex }) };
 		}

@@ -26,6 +26,7 @@ import { runPool } from '../../transport/pool';
 import { RETRY_WHEN_NOT_PROCESSED } from '../../transport/retry';
 import {
 	apiError,
+	asOperationError,
 	buildOutputs,
 	cancelledError,
 	failEveryItem,
@@ -656,7 +657,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					newContactName: createIfMissing ? String(context.getNodeParameter('options.newContactName', itemIndex, '') ?? '') : undefined,
 				};
 			} catch (error) {
-				const failure = error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+				const failure = asOperationError(context, error, itemIndex);
 				if (!continueOnFail) throw failure;
 				results[itemIndex] = { output: 'error', error: failure };
 				continue;
