@@ -1,9 +1,48 @@
 import type {
 	IAuthenticateGeneric,
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+
+const CHECK_BASE_URL = 'check the Base URL (FlowIQ’s is https://api.flowiq.live)';
+
+/**
+ * What FlowIQ's `error` words mean for the Test, with the next step, as the documented revisions
+ * spell them. The Test reads the answer's body, not its status: n8n 1.x's errors lose the status
+ * its status-code rules need, and the body says more (another organisation's key is a 401 too).
+ */
+const KNOWN_ERRORS: Array<[string[], string]> = [
+	[['Tenant ID is required'], 'FlowIQ needs the Tenant ID: copy it from Settings → Account Information in FlowIQ'],
+	[
+		['Invalid API key', 'Authorization required', 'AuthenticationError', 'Invalid token format'],
+		'FlowIQ rejected the API key: copy a fresh fiq_ key from the FlowIQ dashboard (Settings → API Keys)',
+	],
+	[
+		['Authentication mismatch', 'API key mismatch'],
+		'The API key belongs to another organisation than the Tenant ID: copy the Tenant ID from Settings → Account Information in FlowIQ, or a key of that organisation',
+	],
+	[
+		['Organization not found'],
+		`FlowIQ found no organisation for this Tenant ID: copy it from Settings → Account Information in FlowIQ. If it is right, ${CHECK_BASE_URL}`,
+	],
+	[['Internal server error'], 'FlowIQ had an internal error: try the Test again in a few minutes'],
+];
+
+const bodyRule = (key: string, value: unknown, message: string): IAuthenticateRuleResponseSuccessBody => ({
+	type: 'responseSuccessBody',
+	properties: { key, value, message },
+});
+
+/** n8n applies the first rule that matches, so the words come before the catch-alls. */
+const TEST_RULES: IAuthenticateRuleResponseSuccessBody[] = [
+	...KNOWN_ERRORS.flatMap(([words, message]) => words.map((word) => bodyRule('error', word, message))),
+	// Every FlowIQ answer carries `success`: without it, another server answered (a redirect too).
+	bodyRule('success', undefined, `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}`),
+	bodyRule('success', false, `FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is https://api.flowiq.live)`),
+];
 
 export class FlowIqApi implements ICredentialType {
 	name = 'flowIqApi';
@@ -52,5 +91,24 @@ export class FlowIqApi implements ICredentialType {
 				Authorization: '=Bearer {{$credentials.apiKey.trim()}}',
 			},
 		},
+	};
+
+	/**
+	 * The dialog's Test: the first contact of the Tenant ID's organisation, read-only. Every FlowIQ
+	 * revision has this list, and it answers 200 for a good key and tenant (a look-up of a number
+	 * answers 404 when nobody has it). Plain http to a host other than this machine is sent as
+	 * https, so the key never travels in clear text; a redirect is not followed, so the key goes
+	 * nowhere else. Every answer comes back to the rules (ignoreHttpStatusErrors).
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'GET',
+			baseURL: '={{$credentials.baseUrl.trim().replace(/^http:\\/\\/(?!(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$))/i, "https://")}}',
+			url: '/conversations',
+			qs: { action: 'contacts', limit: 1, tenantId: '={{$credentials.tenantId.trim()}}' },
+			disableFollowRedirect: true,
+			ignoreHttpStatusErrors: true,
+		},
+		rules: TEST_RULES,
 	};
 }

@@ -12,16 +12,18 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import {
-	CredentialTestContext,
+	ExecuteContext,
 	ExecutionLifecycleHooks,
 	ExternalSecretsProxy,
 	HookContext,
+	RoutingNode,
 	WebhookContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import {
 	ApplicationError,
+	createEmptyRunExecutionData,
 	Expression,
 	ICredentialsHelper,
 	NodeConnectionTypes,
@@ -30,6 +32,8 @@ import {
 } from 'n8n-workflow';
 import type {
 	ExecutionError,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	IConnections,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -433,20 +437,81 @@ export function triggerContexts({ nodeType, parameters, credentials }: Pick<RunN
 	};
 }
 
-/** Runs `nodeType.methods.credentialTest[methodName]` the way n8n's "Test credential" button does. */
-export async function testCredential(
-	nodeType: INodeType,
-	methodName: string,
-	credentials: TestCredentials,
-): Promise<INodeCredentialTestResult> {
-	const credentialTest = nodeType.methods?.credentialTest?.[methodName];
-	if (!credentialTest) {
-		throw new ApplicationError(`Node "${nodeType.description.name}" has no credential test "${methodName}"`);
+const CREDENTIAL_TEST_NODE_TYPE = 'flowiqTest.credentialTest';
+
+/** The value at a dotted path ("data.id"), as lodash's get reads a body rule's key for n8n. */
+function valueAt(value: unknown, path: string): unknown {
+	return path.split('.').reduce<unknown>((current, key) => (current as IDataObject | undefined)?.[key], value);
+}
+
+/**
+ * Runs a credential type's declarative `test` the way n8n's credential dialog does (n8n's
+ * CredentialsTester, the same in 1.x and 2.x): its request goes through n8n-core's RoutingNode
+ * with the credential's `authenticate`, then `rules` turn the answer into the dialog's message.
+ */
+export async function testCredential(credentials: TestCredentials): Promise<INodeCredentialTestResult> {
+	const { test } = credentials.credentialType;
+	if (!test) throw new ApplicationError(`Credential type "${credentials.type}" has no declarative test`);
+	// n8n runs the request as the only parameter of a stand-in node that uses the credential.
+	const probe: INodeType = {
+		description: {
+			displayName: 'Credential Test',
+			name: CREDENTIAL_TEST_NODE_TYPE,
+			group: ['transform'],
+			version: 1,
+			description: 'Sends a credential type’s test request',
+			defaults: { name: 'Temp-Node' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: credentials.type, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: test.request } }],
+		},
+	};
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: CREDENTIAL_TEST_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [credentials.type]: { id: '1', name: 'Test credentials' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes({ [CREDENTIAL_TEST_NODE_TYPE]: probe }) });
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		testAdditionalData(workflow, [node], {}, credentials),
+		'internal',
+		createEmptyRunExecutionData(),
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	const decrypted = { id: '1', name: 'Test credentials', type: credentials.type, data: decryptedData(credentials) };
+	const rules = (test.rules ?? []) as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody>;
+
+	let response: INodeExecutionData[][] | null | undefined;
+	try {
+		response = await new RoutingNode(context, probe, decrypted).runNode();
+	} catch (error) {
+		const { cause, message } = error as { cause?: { response?: { status: number; statusText?: string }; code?: string }; message: string };
+		if (cause?.response) {
+			const { status, statusText } = cause.response;
+			const rule = rules.find((candidate) => candidate.type === 'responseCode' && candidate.properties.value === status);
+			if (rule) return { status: 'Error', message: rule.properties.message };
+			if (status < 199 || status > 299) return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
+		} else if (cause?.code) {
+			return { status: 'Error', message: cause.code };
+		}
+		return { status: 'Error', message: String(message) };
 	}
-	return await credentialTest.call(new CredentialTestContext(), {
-		id: '1',
-		name: 'Test credentials',
-		type: credentials.type,
-		data: decryptedData(credentials),
-	});
+	const body = response?.[0]?.[0]?.json;
+	for (const rule of rules) {
+		if (rule.type === 'responseSuccessBody' && valueAt(body, rule.properties.key) === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
 }

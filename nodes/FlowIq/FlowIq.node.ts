@@ -1,15 +1,15 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import * as contact from './actions/contact/Contact.resource';
 import * as conversation from './actions/conversation/Conversation.resource';
 import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';
-import { testFlowIqCredential } from './methods/credentialTest';
 
 /**
  * The outputs of the chosen operation, so a workflow branches on an outcome without an IF node.
@@ -35,9 +35,9 @@ export class FlowIq implements INodeType {
 		description: 'Create and look up WhatsApp contacts, read conversations and send messages with FlowIQ',
 		defaults: { name: 'FlowIQ' },
 		usableAsTool: true,
-		inputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${outputsFor})($parameter.resource, $parameter.operation)}}`,
-		credentials: [{ name: 'flowIqApi', required: true, testedBy: 'flowIqApiTest' }],
+		credentials: [{ name: 'flowIqApi', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -55,10 +55,6 @@ export class FlowIq implements INodeType {
 			...conversation.description,
 			...message.description,
 		],
-	};
-
-	methods = {
-		credentialTest: { flowIqApiTest: testFlowIqCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

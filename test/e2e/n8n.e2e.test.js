@@ -6,9 +6,10 @@
  *
  * The n8n hosts live in ~/.cache/n8n-nodes-flowiq (scripts/n8n-host.js installs them on first
  * use: about 3.5 minutes each). Every n8n CLI call costs seconds, so each major imports both
- * credentials in one call and every workflow in one call.
+ * credential in one call and every workflow in one call.
  */
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -22,6 +23,7 @@ const EXAMPLE_FILE = path.join(__dirname, '..', '..', 'examples', 'flowiq-create
 
 const ACME_CREDENTIAL = { id: 'flowiqE2eAcme', name: 'FlowIQ e2e (acme)' };
 const REVOKED_CREDENTIAL = { id: 'flowiqE2eRevoked', name: 'FlowIQ e2e (revoked key)' };
+const GLOBEX_KEY_CREDENTIAL = { id: 'flowiqE2eGlobexKey', name: 'FlowIQ e2e (globex key, acme tenant)' };
 
 const REVOKED_ERROR = 'FlowIQ answered 401 (Invalid API key): API key has been revoked';
 const REVOKED_HINT = 'Check the API key in the FlowIQ API credential: copy a fresh fiq_ key from the FlowIQ dashboard';
@@ -57,7 +59,41 @@ function credentialsFor(sandboxUrl) {
 			type: 'flowIqApi',
 			data: { apiKey: fixtures.KEYS.revoked, tenantId: fixtures.ORGS.acme.tenantId, baseUrl: sandboxUrl },
 		},
+		{
+			...GLOBEX_KEY_CREDENTIAL,
+			type: 'flowIqApi',
+			data: { apiKey: fixtures.KEYS.globex, tenantId: fixtures.ORGS.acme.tenantId, baseUrl: sandboxUrl },
+		},
 	];
+}
+
+/** The credential Test's messages (credentials/FlowIqApi.credentials.ts), as the dialog shows them. */
+const CHECK_BASE_URL = 'check the Base URL (FlowIQ’s is https://api.flowiq.live)';
+const CREDENTIAL_TEST = {
+	rejectedKey: 'FlowIQ rejected the API key: copy a fresh fiq_ key from the FlowIQ dashboard (Settings → API Keys)',
+	anotherOrganisation:
+		'The API key belongs to another organisation than the Tenant ID: copy the Tenant ID from Settings → Account Information in FlowIQ, or a key of that organisation',
+	noOrganisation: `FlowIQ found no organisation for this Tenant ID: copy it from Settings → Account Information in FlowIQ. If it is right, ${CHECK_BASE_URL}`,
+	notFlowIq: `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}`,
+};
+
+/** A server on 127.0.0.1 that is not FlowIQ; `received` lists each request as "METHOD /path?query". */
+async function otherServer(listener) {
+	const received = [];
+	const server = http.createServer((request, response) => {
+		received.push(`${request.method} ${request.url}`);
+		listener(request, response);
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		received,
+		close: () =>
+			new Promise((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	};
 }
 
 /** `json` and `pairedItem` of each item: what a downstream node and the editor see. */
@@ -74,7 +110,7 @@ function fedBy(runData, nodeName) {
 
 /** A created contact as POST /contact answered it: the stored record without the summary fields. */
 function asCreated(contact) {
-	const { contact_summary, contact_summary_updated_at, ...answered } = contact; // eslint-disable-line no-unused-vars
+	const { contact_summary, contact_summary_updated_at, ...answered } = contact;
 	return answered;
 }
 
@@ -378,44 +414,63 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 	);
 
 	it(
-		'passes the credential dialog test for the acme key and names the revoked key (n8n start, REST)',
+		'gives the credential dialog’s Test the right message for each case, and no key in any answer (n8n start, REST)',
 		async () => {
+			const notFlowIq = await otherServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+			const redirecting = await otherServer((_request, response) => response.writeHead(302, { location: `${notFlowIq.url}/conversations` }).end());
 			server = await dev.startN8n({ major, userFolder, port: await dev.freePort() });
-			const { cookie, created } = await dev.setupOwner(server.url);
-			expect(created).toBe(true);
+			try {
+				const { cookie, created } = await dev.setupOwner(server.url);
+				expect(created).toBe(true);
 
-			// What the editor's credential dialog does: load the stored credential (secrets redacted),
-			// then POST it to /rest/credentials/test, where n8n swaps the stored secret back in.
-			const testStored = async (id) => {
-				const { data: stored } = await dev.rest(server.url, `/credentials/${id}?includeData=true`, { cookie });
-				expect(stored).toMatchObject({ id, type: 'flowIqApi', data: { tenantId: 'acme', baseUrl: sandbox.url } });
-				expect(stored.data.apiKey).not.toMatch(/^fiq_/);
-				const { data: result } = await dev.rest(server.url, '/credentials/test', {
-					method: 'POST',
-					cookie,
-					body: { credentials: stored },
+				// What the editor's credential dialog does: load the stored credential (secrets
+				// redacted), let the user change fields, then POST it to /rest/credentials/test, where
+				// n8n swaps the stored secret back in.
+				const testStored = async (id, edits = {}) => {
+					const { data: stored } = await dev.rest(server.url, `/credentials/${id}?includeData=true`, { cookie });
+					expect(stored).toMatchObject({ id, type: 'flowIqApi', data: { tenantId: 'acme', baseUrl: sandbox.url } });
+					expect(stored.data.apiKey).not.toMatch(/^fiq_/);
+					const { data: result } = await dev.rest(server.url, '/credentials/test', {
+						method: 'POST',
+						cookie,
+						body: { credentials: { ...stored, data: { ...stored.data, ...edits } } },
+					});
+					return result;
+				};
+				const results = {
+					good: await testStored(ACME_CREDENTIAL.id),
+					revoked: await testStored(REVOKED_CREDENTIAL.id),
+					anotherOrganisation: await testStored(GLOBEX_KEY_CREDENTIAL.id),
+					unknownTenant: await testStored(ACME_CREDENTIAL.id, { tenantId: 'nope' }),
+					wrongBaseUrl: await testStored(ACME_CREDENTIAL.id, { baseUrl: notFlowIq.url }),
+					redirect: await testStored(ACME_CREDENTIAL.id, { baseUrl: redirecting.url }),
+				};
+				expect(results).toEqual({
+					good: { status: 'OK', message: 'Connection successful!' },
+					revoked: { status: 'Error', message: CREDENTIAL_TEST.rejectedKey },
+					anotherOrganisation: { status: 'Error', message: CREDENTIAL_TEST.anotherOrganisation },
+					unknownTenant: { status: 'Error', message: CREDENTIAL_TEST.noOrganisation },
+					wrongBaseUrl: { status: 'Error', message: CREDENTIAL_TEST.notFlowIq },
+					redirect: { status: 'Error', message: CREDENTIAL_TEST.notFlowIq },
 				});
-				return result;
-			};
+				const answers = JSON.stringify(results);
+				for (const key of Object.values(fixtures.KEYS)) expect(answers).not.toContain(key);
 
-			expect(await testStored(ACME_CREDENTIAL.id)).toEqual({
-				status: 'OK',
-				message: 'Connected: FlowIQ accepted the API key for tenant “acme”',
-			});
-			const revoked = await testStored(REVOKED_CREDENTIAL.id);
-			expect(revoked.status).toBe('Error');
-			expect(revoked.message).toContain('API key has been revoked');
-
-			// One read-only probe each: GET /contact answered 404 (no such contact) and 401 (revoked).
-			const answered = requestLog.map(({ line }) => {
-				const [method, target, status] = line.split(' ');
-				return `${method} ${target.split('?')[0]} ${status}`;
-			});
-			expect(answered).toEqual(['GET /contact 404', 'GET /contact 401']);
-			expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length);
-
-			await server.stop();
-			server = undefined;
+				// One read-only request each; the redirect was not followed.
+				const answered = requestLog.map(({ line }) => {
+					const [method, target, status] = line.split(' ');
+					return `${method} ${target.split('?')[0]} ${status}`;
+				});
+				expect(answered).toEqual(['GET /conversations 200', 'GET /conversations 401', 'GET /conversations 401', 'GET /conversations 404']);
+				expect(redirecting.received).toEqual(['GET /conversations?action=contacts&limit=1&tenantId=acme']);
+				expect(notFlowIq.received).toEqual(['GET /conversations?action=contacts&limit=1&tenantId=acme']);
+				expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length);
+			} finally {
+				await server.stop();
+				server = undefined;
+				await notFlowIq.close();
+				await redirecting.close();
+			}
 		},
 		SERVER_TIMEOUT,
 	);

@@ -3,9 +3,7 @@ import type { AddressInfo } from 'net';
 
 import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
 import type {
-	ICredentialTestFunctions,
 	ICredentialType,
-	ICredentialsDecrypted,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -63,28 +61,13 @@ class Splitter implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ROUTES,
-		credentials: [{ name: 'testApi', required: true, testedBy: 'testApiCheck' }],
+		credentials: [{ name: 'testApi', required: true }],
 		properties: [
 			{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' },
 			{ displayName: 'Path', name: 'path', type: 'string', default: '/echo' },
 			{ displayName: 'Route', name: 'route', type: 'string', default: '={{ $json.route }}' },
 			{ displayName: 'Label', name: 'label', type: 'string', default: '' },
 		],
-	};
-
-	methods = {
-		credentialTest: {
-			async testApiCheck(this: ICredentialTestFunctions, credential: ICredentialsDecrypted) {
-				const response = await this.helpers.request({
-					uri: `${credential.data!.baseUrl as string}/echo`,
-					headers: { Authorization: `Bearer ${credential.data!.apiKey as string}` },
-					json: true,
-				});
-				return response.authorization === 'Bearer good'
-					? { status: 'OK' as const, message: 'Connection successful' }
-					: { status: 'Error' as const, message: 'Invalid API key' };
-			},
-		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -126,6 +109,10 @@ const testApi: ICredentialType = {
 			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
 			qs: { workspace: '={{$credentials.workspace}}' },
 		},
+	},
+	test: {
+		request: { baseURL: '={{$credentials.baseUrl}}', url: '/echo' },
+		rules: [{ type: 'responseSuccessBody', properties: { key: 'authorization', value: 'Bearer nope', message: 'Invalid API key' } }],
 	},
 };
 const credentials = (data: TestCredentials['data'] = { apiKey: 'good' }): TestCredentials => ({
@@ -295,11 +282,11 @@ describe('runNode', () => {
 });
 
 describe('testCredential', () => {
-	it('runs the node credential test with n8n-core CredentialTestContext', async () => {
-		const good = await testCredential(new Splitter(), 'testApiCheck', credentials({ apiKey: 'good', baseUrl }));
-		const bad = await testCredential(new Splitter(), 'testApiCheck', credentials({ apiKey: 'nope', baseUrl }));
+	it('sends the credential type’s test request with its authentication, and applies its rules', async () => {
+		const good = await testCredential(credentials({ apiKey: 'good', baseUrl }));
+		const bad = await testCredential(credentials({ apiKey: 'nope', baseUrl }));
 
-		expect(good).toEqual({ status: 'OK', message: 'Connection successful' });
+		expect(good).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(bad).toEqual({ status: 'Error', message: 'Invalid API key' });
 		expect(requests.map((request) => request.authorization)).toEqual(['Bearer good', 'Bearer nope']);
 	});

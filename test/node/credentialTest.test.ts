@@ -1,77 +1,128 @@
+import { createServer, type RequestListener } from 'http';
+import type { AddressInfo } from 'net';
+
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
-import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
 import { testCredential } from '../../scripts/engine';
 import { fixtures, startSandbox, useSandbox } from './harness';
 
 const sandbox = useSandbox();
 
+/** The dialog's Test for the acme credential, with `data` changed, as n8n's CredentialsTester runs it. */
 async function testWith(data: Record<string, string>) {
-	return await testCredential(new FlowIq(), 'flowIqApiTest', {
+	return await testCredential({
 		type: 'flowIqApi',
 		credentialType: new FlowIqApi(),
 		data: { apiKey: fixtures.KEYS.acme, tenantId: 'acme', baseUrl: sandbox.url, ...data },
 	});
 }
 
+/** A server on this machine that is not FlowIQ: it answers every request with `listener`. */
+async function otherServer(listener: RequestListener) {
+	const received: string[] = [];
+	const server = createServer((request, response) => {
+		received.push(`${request.method} ${request.url}`);
+		listener(request, response);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		received,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
+const CONNECTED = { status: 'OK', message: 'Connection successful!' };
+const CHECK_BASE_URL = 'check the Base URL (FlowIQ’s is https://api.flowiq.live)';
+const REJECTED_KEY = 'FlowIQ rejected the API key: copy a fresh fiq_ key from the FlowIQ dashboard (Settings → API Keys)';
+const ANOTHER_ORGANISATION =
+	'The API key belongs to another organisation than the Tenant ID: copy the Tenant ID from Settings → Account Information in FlowIQ, or a key of that organisation';
+const NO_ORGANISATION = `FlowIQ found no organisation for this Tenant ID: copy it from Settings → Account Information in FlowIQ. If it is right, ${CHECK_BASE_URL}`;
+const NOT_FLOWIQ = `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}`;
+const REFUSED = `FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is https://api.flowiq.live)`;
+
 describe('the credential dialog’s Test', () => {
-	it('says the key works, and creates nothing', async () => {
-		await expect(testWith({})).resolves.toEqual({
-			status: 'OK',
-			message: 'Connected: FlowIQ accepted the API key for tenant “acme”',
-		});
-		await expect(testWith({ tenantId: '', baseUrl: `${sandbox.url}/` })).resolves.toMatchObject({ status: 'OK' });
+	it('says the connection works after one read of the first contact, and changes nothing', async () => {
+		await expect(testWith({})).resolves.toEqual(CONNECTED);
+		await expect(testWith({ baseUrl: `${sandbox.url}/`, tenantId: ' acme ' })).resolves.toEqual(CONNECTED);
 		expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length);
-		expect(sandbox.stats().byStatus).toEqual({ 404: 2 });
+		expect(sandbox.stats().byStatus).toEqual({ 200: 2 });
+	});
+
+	it('works on the older FlowIQ too, whose contact list is the same request', async () => {
+		sandbox.configure({ revision: 'older' });
+		try {
+			await expect(testWith({})).resolves.toEqual(CONNECTED);
+			await expect(testWith({ apiKey: fixtures.KEYS.revoked })).resolves.toEqual({ status: 'Error', message: REJECTED_KEY });
+		} finally {
+			sandbox.configure({ revision: 'current' });
+		}
 	});
 
 	it.each([
-		[{ apiKey: fixtures.KEYS.revoked }, 'FlowIQ rejected the API key: API key has been revoked (copy a fresh fiq_ key from the FlowIQ dashboard)'],
-		[{ apiKey: fixtures.KEYS.unknown }, 'FlowIQ rejected the API key: API key not found (copy a fresh fiq_ key from the FlowIQ dashboard)'],
-		[
-			{ apiKey: fixtures.KEYS.globex },
-			'FlowIQ rejected the API key: API key does not belong to the specified organization (the key belongs to another organisation than the Tenant ID)',
-		],
-		[{ tenantId: 'nope' }, 'FlowIQ found no organisation for this Tenant ID: Organization not found for tenant nope'],
-		[{ apiKey: fixtures.KEYS.deletedOrg, tenantId: '' }, 'FlowIQ found no organisation for this API key: Organization not found for API key'],
-	])('explains %p', async (data, message) => {
+		['a revoked key', { apiKey: fixtures.KEYS.revoked }, REJECTED_KEY],
+		['an unknown key', { apiKey: fixtures.KEYS.unknown }, REJECTED_KEY],
+		['another organisation’s key', { apiKey: fixtures.KEYS.globex }, ANOTHER_ORGANISATION],
+		['an unknown tenant', { tenantId: 'nope' }, NO_ORGANISATION],
+		['a key whose organisation is gone', { apiKey: fixtures.KEYS.deletedOrg }, NO_ORGANISATION],
+		['no tenant', { tenantId: '' }, 'FlowIQ needs the Tenant ID: copy it from Settings → Account Information in FlowIQ'],
+	])('explains %s, with the next step', async (_case, data: Record<string, string>, message) => {
 		await expect(testWith(data)).resolves.toEqual({ status: 'Error', message });
 	});
 
+	it('says a Base URL with a path FlowIQ does not have is refused, and to check it', async () => {
+		await expect(testWith({ baseUrl: `${sandbox.url}/api/v1` })).resolves.toEqual({ status: 'Error', message: REFUSED });
+	});
+
 	it.each([
-		[{ apiKey: 'sk_live_abc' }, /must start with fiq_/],
-		[{ apiKey: '' }, /API key is empty/],
-		[{ baseUrl: 'http://api.flowiq.live' }, /https:\/\//],
-	])('refuses %p without a request', async (data, message) => {
-		const result = await testWith(data);
+		[403, 'Forbidden', REFUSED],
+		[500, 'Internal server error', 'FlowIQ had an internal error: try the Test again in a few minutes'],
+	])('explains a %i (%s)', async (status, _error, message) => {
+		sandbox.failNext({ status }, 1, 'GET /conversations');
+		await expect(testWith({})).resolves.toEqual({ status: 'Error', message });
+	});
+
+	it.each([301, 302, 303, 307, 308])('does not follow a %i, and says the Base URL is not FlowIQ', async (status) => {
+		const elsewhere = await otherServer((_request, response) => response.writeHead(200).end('{}'));
+		try {
+			sandbox.failNext({ kind: 'redirect', status, location: `${elsewhere.url}/conversations` }, 1, 'GET /conversations');
+			await expect(testWith({})).resolves.toEqual({ status: 'Error', message: NOT_FLOWIQ });
+			expect(elsewhere.received).toEqual([]);
+		} finally {
+			await elsewhere.close();
+		}
+	});
+
+	it('says a Base URL that answers 200 is not FlowIQ when the answer lacks FlowIQ’s shape', async () => {
+		const notFlowIq = await otherServer((_request, response) =>
+			response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [] })),
+		);
+		try {
+			await expect(testWith({ baseUrl: notFlowIq.url })).resolves.toEqual({ status: 'Error', message: NOT_FLOWIQ });
+			expect(notFlowIq.received).toEqual([`GET /conversations?action=contacts&limit=1&tenantId=acme`]);
+		} finally {
+			await notFlowIq.close();
+		}
+	});
+
+	it('sends plain http to a host other than this machine as https, so the key is never in clear text', async () => {
+		// ::ffff:127.0.0.1 is this machine under a name the loopback exemption does not cover: the
+		// sandbox gets a TLS handshake it cannot read, and no request.
+		const plainUrl = `http://[::ffff:127.0.0.1]:${new URL(sandbox.url).port}`;
+		await fetch(`${plainUrl}/conversations`);
+		expect(sandbox.stats().requests).toBe(1); // the name does reach the sandbox in plain http
+
+		const result = await testWith({ baseUrl: plainUrl });
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(message);
-		expect(sandbox.stats().requests).toBe(0);
+		expect(JSON.stringify(result)).not.toContain(fixtures.KEYS.acme);
+		expect(sandbox.stats().requests).toBe(1);
 	});
 
-	describe('on an older FlowIQ without GET /contact', () => {
-		beforeEach(() => sandbox.configure({ revision: 'older' }));
-		afterEach(() => sandbox.configure({ revision: 'current' }));
-
-		it('asks find-by-phone instead, and says the key works', async () => {
-			await expect(testWith({})).resolves.toEqual({ status: 'OK', message: 'Connected: FlowIQ accepted the API key for tenant “acme”' });
-			expect(sandbox.stats().byStatus).toEqual({ 404: 2 });
-		});
-
-		it.each([
-			[{ apiKey: fixtures.KEYS.revoked }, 'FlowIQ rejected the API key: API key has been revoked (copy a fresh fiq_ key from the FlowIQ dashboard)'],
-			[{ tenantId: '' }, 'FlowIQ needs the Tenant ID: copy it from Settings → Account Information in FlowIQ'],
-		])('explains %p', async (data, message) => {
-			await expect(testWith(data)).resolves.toEqual({ status: 'Error', message });
-		});
-	});
-
-	it('says when FlowIQ cannot be reached', async () => {
+	it('says when nothing answers at the Base URL', async () => {
 		const closed = await startSandbox({ quiet: true });
-		const url = closed.url;
 		await closed.close();
-		await expect(testWith({ baseUrl: url })).resolves.toEqual({
+		await expect(testWith({ baseUrl: closed.url })).resolves.toEqual({
 			status: 'Error',
-			message: expect.stringMatching(new RegExp(`^Could not reach FlowIQ at ${url}.*check the Base URL$`)),
+			message: 'The service refused the connection - perhaps it is offline',
 		});
 	});
 });

@@ -6,8 +6,8 @@
  * header back (as JSON, or as a proxy's HTML page) are met on every route of every operation, on
  * the older FlowIQ's find-by-phone look-up too, and by the credential Test.
  *
- * Also: plain http to a host other than this machine is refused before any request, and odd but
- * harmless Base URLs (trailing slash, path prefix, upper-case scheme) behave.
+ * Also: the node refuses plain http to a host other than this machine before any request (the
+ * credential Test sends it as https instead), and odd but harmless Base URLs (trailing slash, path prefix, upper-case scheme) behave.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +16,6 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import { LoggerProxy, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
-import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
 import { testCredential } from '../../scripts/engine';
 import { fixtures, lead, runFlowIq, useSandbox } from '../node/harness';
@@ -32,6 +31,15 @@ const HEADER = /Bearer|authorization/i;
 /** Every secret or header mention found in `text`. */
 function leaks(text: string): string[] {
 	return [...SECRETS.filter((secret) => text.includes(secret)), ...(text.match(new RegExp(HEADER, 'gi')) ?? [])];
+}
+
+/** The credential dialog's Test for the acme credential, with `data` changed. */
+function credentialTest(data: IDataObject) {
+	return testCredential({
+		type: 'flowIqApi',
+		credentialType: new FlowIqApi(),
+		data: { apiKey: fixtures.KEYS.acme, tenantId: 'acme', baseUrl: sandbox.url, ...data },
+	});
 }
 
 /** JSON of anything, errors included with all their own properties (message, stack, cause, description...). */
@@ -101,6 +109,7 @@ const retriedOnce = { maxRetries: 1 };
 
 /** Stands for a Base URL on this machine where nothing listens; its port is picked when the tests start. */
 const NOTHING_LISTENS = 'nothing-listens';
+const PLAIN_HTTP_ELSEWHERE = 'plain-http-elsewhere';
 let refusedPort = 0;
 const withRealUrl = (credentials?: IDataObject): IDataObject | undefined =>
 	credentials?.baseUrl === NOTHING_LISTENS ? { ...credentials, baseUrl: `http://127.0.0.1:${refusedPort}` } : credentials;
@@ -265,24 +274,15 @@ describe('The API key never leaks', () => {
 		});
 	});
 
-	describe.each([
-		['GET /contact', 'current'],
-		['the older FlowIQ’s find-by-phone (GET /conversations)', 'older'],
-	] as const)('in the credential Test result, on %s', (_route, revision) => {
+	describe.each(['current', 'older'] as const)('in the credential Test result, on the %s FlowIQ', (revision) => {
 		afterEach(() => sandbox.configure({ revision: 'current' }));
 
 		it.each(ECHO_FAULTS.filter(([, fault]) => (fault as { phase?: string }).phase === undefined))(
 			'for a %s that echoes the Authorization header',
 			async (_fault, fault) => {
 				sandbox.configure({ revision });
-				sandbox.failNext(fault, 1, revision === 'older' ? 'GET /conversations' : 'GET /contact');
-				const { result, written } = await capturingOutput(() =>
-					testCredential(new FlowIq(), 'flowIqApiTest', {
-						type: 'flowIqApi',
-						credentialType: new FlowIqApi(),
-						data: { apiKey: fixtures.KEYS.acme, tenantId: 'acme', baseUrl: sandbox.url },
-					}),
-				);
+				sandbox.failNext(fault, 1, 'GET /conversations');
+				const { result, written } = await capturingOutput(() => credentialTest({}));
 				expect(sandbox.stats().faultsInjected[`${(fault as { status: number }).status}+echo`]).toBe(1);
 				expect(result.status).toBe('Error');
 				expect({ result: leaks(serialize(result)), written: leaks(written) }).toEqual({ result: [], written: [] });
@@ -301,16 +301,12 @@ describe('The API key never leaks', () => {
 		['unknown tenant', { tenantId: 'nope' }],
 		['key without the fiq_ prefix', { apiKey: WRONG_PREFIX_KEY }],
 		['connection refused', { baseUrl: NOTHING_LISTENS }],
-		['plain http to another host', { baseUrl: 'http://api.flowiq.live' }],
+		// This machine under a name that is not loopback's: the Test sends it https.
+		['plain http to another host', { baseUrl: PLAIN_HTTP_ELSEWHERE }],
 		['API key pasted into the Base URL', { baseUrl: fixtures.KEYS.acme }],
 	])('in the credential Test result on %s', async (_path, data: IDataObject) => {
-		const { result, written } = await capturingOutput(() =>
-			testCredential(new FlowIq(), 'flowIqApiTest', {
-				type: 'flowIqApi',
-				credentialType: new FlowIqApi(),
-				data: { apiKey: fixtures.KEYS.acme, tenantId: 'acme', baseUrl: sandbox.url, ...withRealUrl(data) },
-			}),
-		);
+		const baseUrl = data.baseUrl === PLAIN_HTTP_ELSEWHERE ? `http://[::ffff:127.0.0.1]:${new URL(sandbox.url).port}` : undefined;
+		const { result, written } = await capturingOutput(() => credentialTest({ ...withRealUrl(data), ...(baseUrl && { baseUrl }) }));
 		expect(result.status).toBe('Error');
 		expect({ result: leaks(serialize(result)), written: leaks(written) }).toEqual({ result: [], written: [] });
 	});
