@@ -94,7 +94,7 @@ async function postLeads(url, leads, atOnce) {
 	async function lane() {
 		while (next < leads.length) {
 			const index = next++;
-			const { expected, ...body } = leads[index]; // eslint-disable-line no-unused-vars
+			const { expected, ...body } = leads[index];
 			try {
 				const response = await fetch(url, {
 					method: 'POST',

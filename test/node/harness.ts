@@ -4,7 +4,6 @@ import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
 import { FlowIq } from '../../nodes/FlowIq/FlowIq.node';
 import { runNode, type RunNodeOptions } from '../../scripts/engine';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { startSandbox, fixtures } = require('../../sandbox/server');
 
 export { fixtures, startSandbox };

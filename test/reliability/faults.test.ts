@@ -22,7 +22,6 @@ import {
 	type RecordingProxy,
 } from './faultKit';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { mulberry32 } = require('../../sandbox/server');
 
 const CREATED = 0;

@@ -11,7 +11,6 @@ function outputsOf(parameters: { resource?: string; operation?: string }): Array
 	const match = /^=\{\{(.*)\}\}$/s.exec(expression);
 	expect(match).not.toBeNull();
 	expect(match![1]).not.toContain('}}');
-	// eslint-disable-next-line @typescript-eslint/no-implied-eval
 	return new Function('$parameter', `return ${match![1]};`)(parameters);
 }
 
