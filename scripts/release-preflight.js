@@ -1,0 +1,110 @@
+'use strict';
+// `npm run release:check`: refuses a release whose package.json does not name its publisher.
+//
+// n8n's scanner reads the publisher's identity (author, homepage) from package.json in the GitHub
+// repository the package was published from, and npm provenance ties `repository` to the
+// repository the release workflow ran in. So before `npm publish --provenance`, `repository`,
+// `homepage` and `bugs` must point at that repository (GITHUB_SERVER_URL/GITHUB_REPOSITORY, set by
+// GitHub Actions) and `author` must have a name and an email. Each problem names its field and
+// what to write there. Run locally with both variables set (README, Publishing).
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** The n8n node API version n8n 2.41 accepts at install, update and start. */
+const NODES_API_VERSION = 1;
+
+/** A URL in the form npm and GitHub write it, for comparing: no git+, no .git, no trailing slash, lower case. */
+function normalised(url) {
+	return String(url)
+		.trim()
+		.replace(/^git\+/, '')
+		.replace(/\.git$/, '')
+		.replace(/\/+$/, '')
+		.toLowerCase();
+}
+
+/** The URL of a field npm accepts as a string or as { url }. */
+function urlOf(field) {
+	return typeof field === 'string' ? field : field?.url;
+}
+
+/** { name, email } of an author written as an object or as "Name <email> (homepage)". */
+function authorOf(author) {
+	if (author && typeof author === 'object') return { name: author.name, email: author.email };
+	const match = /^([^<(]*)(?:<([^>]*)>)?/.exec(typeof author === 'string' ? author : '');
+	return { name: match?.[1], email: match?.[2] };
+}
+
+function identityProblems(manifest, repositoryUrl) {
+	const expected = normalised(repositoryUrl);
+	const problems = [];
+
+	const repository = urlOf(manifest.repository);
+	if (!repository) {
+		problems.push(`repository: missing; set it to { "type": "git", "url": "git+${repositoryUrl}.git" }`);
+	} else if (normalised(repository) !== expected) {
+		problems.push(`repository: ${repository} is not the repository this release runs in; set it to git+${repositoryUrl}.git`);
+	}
+
+	const homepage = manifest.homepage;
+	const onRepository = (url) => url === expected || url.startsWith(`${expected}#`) || url.startsWith(`${expected}/`);
+	if (!homepage) {
+		problems.push(`homepage: missing; set it to ${repositoryUrl}#readme`);
+	} else if (!onRepository(normalised(homepage))) {
+		problems.push(`homepage: ${homepage} is not on ${repositoryUrl}; set it to ${repositoryUrl}#readme`);
+	}
+
+	const bugs = urlOf(manifest.bugs);
+	if (!bugs) {
+		problems.push(`bugs: missing; set it to { "url": "${repositoryUrl}/issues" }`);
+	} else if (normalised(bugs) !== `${expected}/issues`) {
+		problems.push(`bugs: ${bugs} is not ${repositoryUrl}/issues; set it to that`);
+	}
+
+	const { name, email } = authorOf(manifest.author);
+	if (!name?.trim()) problems.push('author: no name; set author to { "name": "Your Name", "email": "you@example.com" }');
+	if (!email?.trim()) {
+		problems.push('author: no email; set author to { "name": "Your Name", "email": "you@example.com" }');
+	} else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
+		problems.push(`author: "${email}" is not an email address`);
+	}
+	return problems;
+}
+
+/**
+ * Every reason not to publish `manifest` from the GitHub run described by `env`, one line each
+ * starting with the field it is about; none when it is ready.
+ */
+function preflightProblems(manifest, env) {
+	const problems = [];
+	const apiVersion = manifest.n8n?.n8nNodesApiVersion;
+	if (apiVersion !== NODES_API_VERSION) {
+		problems.push(`n8n.n8nNodesApiVersion: ${JSON.stringify(apiVersion)}; it must be ${NODES_API_VERSION} (n8n 2.41 refuses any other at install)`);
+	}
+	const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository } = env;
+	if (!server || !repository) {
+		problems.push(
+			'GITHUB_SERVER_URL, GITHUB_REPOSITORY: not set; the release workflow sets them. To check locally, set both ' +
+				'(GITHUB_SERVER_URL=https://github.com GITHUB_REPOSITORY=<owner>/<repository>)',
+		);
+		return problems;
+	}
+	return [...problems, ...identityProblems(manifest, `${server.replace(/\/+$/, '')}/${repository}`)];
+}
+
+function main() {
+	const manifest = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8'));
+	const problems = preflightProblems(manifest, process.env);
+	if (problems.length) {
+		console.error(`Not ready to publish ${manifest.name}@${manifest.version} (README, Publishing):`);
+		for (const problem of problems) console.error(`  ${problem}`);
+		return 1;
+	}
+	console.log(`${manifest.name}@${manifest.version}: package.json names ${process.env.GITHUB_REPOSITORY} and its author; ready to publish`);
+	return 0;
+}
+
+if (require.main === module) process.exitCode = main();
+
+module.exports = { preflightProblems };
