@@ -17,9 +17,10 @@
  * 3. One worker SIGKILLed while its executions wait for FlowIQ's answers. What n8n does then is
  *    n8n's (see scaling.service.js and workflow-runner.js in each host; README "Queue mode"):
  *    1.123 re-queues the stalled job once and another worker runs the execution again from its
- *    start; 2.35 creates its Bull queue with maxStalledCount 0, so the job fails and the main saves
- *    the execution as an error (MaxStalledCountError), run data replaced, nothing re-run. Either way
- *    no number gets a second contact: a re-run's create is answered 409 and ends on Duplicate.
+ *    start; 2.x (2.35 and 2.41 alike) creates its Bull queue with maxStalledCount 0, so the job
+ *    fails and the main saves the execution as an error (MaxStalledCountError), run data replaced,
+ *    nothing re-run. Either way no number gets a second contact: a re-run's create is answered 409
+ *    and ends on Duplicate.
  *
  * Bull's stalled-job timings are shortened (QUEUE_WORKER_LOCK_DURATION 15 s instead of n8n's 60 s,
  * stalled check every 5 s instead of 30 s) to keep the run short; what happens is the same.
@@ -34,6 +35,7 @@ const queueMode = require('../../scripts/queue-mode');
 const { rest, setupOwner } = require('../../scripts/dev');
 const { startSandbox, fixtures } = require('../../sandbox/server');
 const { usePackedPackage } = require('./packed');
+const { untilPublished } = require('./realN8n');
 
 const SETUP_TIMEOUT = 15 * 60 * 1000; // covers a first-time host install
 const LEADS_TIMEOUT = 5 * 60 * 1000;
@@ -45,6 +47,7 @@ const WORKER_CONCURRENCY = 10; // per worker: n8n's default, set explicitly
 const QUEUE_TIMINGS = { lockDurationMs: 15000, lockRenewTimeMs: 5000, stalledIntervalMs: 5000 };
 const WEBHOOK_PATH = 'flowiq-queue-leads';
 const FINAL = ['success', 'error', 'crashed', 'canceled'];
+const MAX_EXECUTION_PAGES = 50; // 5,000 executions: far more than any test here starts
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const pad = (value, width) => String(value).padStart(width, '0');
@@ -256,7 +259,7 @@ function triggerWorkflow(credential, webhookId) {
 	};
 }
 
-/** Saves a workflow through the main's REST API and activates it there; its id. */
+/** Saves a workflow through the main's REST API and activates it there; its id, once n8n has applied the activation. */
 async function createAndActivate(url, cookie, workflow) {
 	const { data: created } = await rest(url, '/workflows', { method: 'POST', cookie, body: workflow });
 	const { data: activated } = await rest(url, `/workflows/${created.id}/activate`, {
@@ -265,21 +268,27 @@ async function createAndActivate(url, cookie, workflow) {
 		body: { versionId: created.versionId },
 	});
 	expect(activated.active).toBe(true);
+	await untilPublished(url, cookie, created.id, true);
 	return created.id;
 }
 
-/** Execution summaries of a workflow with an id above `afterId`, oldest first (REST pages of 100). */
+/**
+ * Execution summaries of a workflow with an id above `afterId`, oldest first, from every REST page
+ * of 100, newest first. n8n 1.x pages by id (lastId); 2.41 refuses that and pages by the opaque
+ * `nextCursor` each page carries (null on the last one).
+ */
 async function listExecutions(url, cookie, workflowId, afterId = 0) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: [...FINAL, 'new', 'running', 'waiting', 'unknown'] }));
 	const all = [];
-	let lastId;
-	for (;;) {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId, status: [...FINAL, 'new', 'running', 'waiting', 'unknown'] }));
-		const range = `limit=100&firstId=${afterId}${lastId ? `&lastId=${lastId}` : ''}`;
-		const { data } = await rest(url, `/executions?filter=${filter}&${range}`, { cookie });
-		const page = data.results.filter((execution) => Number(execution.id) > afterId);
-		all.push(...page);
-		if (data.results.length < 100) break;
-		lastId = Math.min(...data.results.map((execution) => Number(execution.id)));
+	let position = '';
+	for (let pages = 0; pages < MAX_EXECUTION_PAGES; pages++) {
+		const { data } = await rest(url, `/executions?filter=${filter}&limit=100${position}`, { cookie });
+		all.push(...data.results.filter((execution) => Number(execution.id) > afterId));
+		const usesCursor = 'nextCursor' in data;
+		if (usesCursor ? !data.nextCursor : data.results.length < 100) break;
+		position = usesCursor
+			? `&cursor=${data.nextCursor}`
+			: `&lastId=${Math.min(...data.results.map((execution) => Number(execution.id)))}`;
 	}
 	return [...new Map(all.map((execution) => [Number(execution.id), execution])).values()].sort((a, b) => Number(a.id) - Number(b.id));
 }
@@ -657,7 +666,7 @@ describe.each(['1', '2'])('queue mode: n8n %s.x, a main process and two workers 
 						`40 of 40 leads in FlowIQ once, ${held.filter(({ output }) => output === 1).length} of the re-run ones on Duplicate`,
 				);
 			} else {
-				// n8n 2.35: the queue has maxStalledCount 0, so the stalled job fails ("job stalled
+				// n8n 2.x (2.35, 2.41): the queue has maxStalledCount 0, so the stalled job fails ("job stalled
 				// more than allowable limit") and the main saves the execution as an error
 				// (MaxStalledCountError) with its run data replaced. Nothing runs it again.
 				for (const { execution, runData } of held) {

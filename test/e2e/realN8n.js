@@ -150,7 +150,47 @@ function declaredOutputs(major, nodeTypes, workflows) {
 	}
 }
 
+const UNTIL_TIMEOUT_MS = 30000;
+
+/**
+ * Resolves once `check()` resolves true, checking every 100 ms; throws after 30 s, saying `what`
+ * did not happen.
+ */
+async function until(check, what) {
+	const deadline = Date.now() + UNTIL_TIMEOUT_MS;
+	while (!(await check())) {
+		if (Date.now() > deadline) throw new Error(`${what} within ${UNTIL_TIMEOUT_MS} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+/**
+ * Resolves once n8n has finished applying a workflow's activation (`active`) or deactivation.
+ * n8n 2.41 applies both after the REST call has returned, through an outbox
+ * (workflows.useWorkflowPublicationService, on by default), and stores a webhook before it runs
+ * the trigger's create hook: a served URL is not yet a trigger registered at FlowIQ. Its
+ * GET /workflows/:id/publication-status says when the work is done, and how it ended. n8n 1.x
+ * has no such route (404): there the REST call returns once the work is done.
+ */
+async function untilPublished(url, cookie, workflowId, active) {
+	const wanted = active ? 'published' : 'not_published';
+	await until(async () => {
+		const response = await fetch(`${url}/rest/workflows/${workflowId}/publication-status`, {
+			headers: { cookie },
+			signal: AbortSignal.timeout(5000),
+		});
+		if (response.status === 404) return true;
+		const { status, triggers } = (await response.json()).data;
+		if (['failed', 'partial'].includes(status)) {
+			throw new Error(`n8n could not ${active ? 'activate' : 'deactivate'} workflow ${workflowId}: ${JSON.stringify(triggers)}`);
+		}
+		return status === wanted;
+	}, `workflow ${workflowId} was not ${wanted}`);
+}
+
 module.exports = {
+	until,
+	untilPublished,
 	exportNodeTypes,
 	declaredOutputs,
 	ACME_CREDENTIAL,

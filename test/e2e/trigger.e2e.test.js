@@ -13,7 +13,7 @@ const dev = require('../../scripts/dev');
 const host = require('../../scripts/n8n-host');
 const { startSandbox, fixtures } = require('../../sandbox/server');
 const { usePackedPackage } = require('./packed');
-const { ACME_CREDENTIAL, withAcmeCredential } = require('./realN8n');
+const { ACME_CREDENTIAL, untilPublished, withAcmeCredential } = require('./realN8n');
 
 const SETUP_TIMEOUT = 15 * 60 * 1000; // covers a first-time host install
 const TEST_TIMEOUT = 120 * 1000;
@@ -101,20 +101,27 @@ describe.each(['1', '2'])('FlowIQ Trigger in a real n8n %s.x', (major) => {
 	const api = (route, options = {}) => dev.rest(n8n.url, route, { cookie, ...options });
 	const webhookUrl = () => `${n8n.url}/webhook/${WEBHOOK_ID}/webhook`;
 
-	async function activate(workflowId = WORKFLOW_ID) {
-		const { data: workflow } = await api(`/workflows/${workflowId}`);
-		await api(`/workflows/${workflowId}/activate`, { method: 'POST', body: { versionId: workflow.versionId } });
+	async function activate(workflowId = WORKFLOW_ID, versionId = undefined) {
+		const body = { versionId: versionId ?? (await api(`/workflows/${workflowId}`)).data.versionId };
+		await api(`/workflows/${workflowId}/activate`, { method: 'POST', body });
+		await untilPublished(n8n.url, cookie, workflowId, true);
 	}
 
 	async function deactivate(workflowId = WORKFLOW_ID) {
 		await api(`/workflows/${workflowId}/deactivate`, { method: 'POST', body: {} });
+		await untilPublished(n8n.url, cookie, workflowId, false);
 	}
 
-	/** A workflow's executions, newest first, as the executions list shows them. */
+	/**
+	 * A workflow's executions, newest first, each once. n8n 2.x builds the list from two queries run
+	 * side by side, the running executions and all of them, and joins the two: one that finishes
+	 * between them is listed twice, under the same id.
+	 */
 	async function executions(workflowId = WORKFLOW_ID) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const { data } = await api(`/executions?filter=${filter}`);
-		return data.results;
+		const byId = new Map(data.results.map((execution) => [execution.id, execution]));
+		return [...byId.values()].sort((a, b) => Number(b.id) - Number(a.id));
 	}
 
 	/** Waits until a workflow has `count` finished executions; the newest one, whole, and its stored text. */
@@ -281,7 +288,7 @@ describe.each(['1', '2'])('FlowIQ Trigger in a real n8n %s.x', (major) => {
 				method: 'PATCH',
 				body: { name: workflow.name, nodes, connections: workflow.connections, settings: workflow.settings, versionId: workflow.versionId },
 			});
-			await api(`/workflows/${WORKFLOW_ID}/activate`, { method: 'POST', body: { versionId: saved.versionId } });
+			await activate(WORKFLOW_ID, saved.versionId);
 
 			const registered = sandbox.webhooks('acme');
 			expect(registered.map((webhook) => webhook.type)).toEqual(['message_failed', 'message_received', 'all']);
