@@ -18,8 +18,9 @@ const CACHE_ROOT =
 
 const HOSTS = {
 	1: { n8nVersion: '1.123.81', nodeVersion: null },
-	// n8n 2.x needs Node >= 22.22; the newest 2.x depends on a package missing from the registry.
-	2: { n8nVersion: '2.35.0', nodeVersion: '24.21.0' },
+	// n8n 2.x needs Node >= 22.22 (2.41 checks for Node 24). 2.41.1 is the newest 2.x that installs
+	// here: 2.41.3 depends on an @n8n/agents version the registry does not have.
+	2: { n8nVersion: '2.41.1', nodeVersion: '24.21.0' },
 };
 
 /** Written into a host folder once n8n has opened its database there. */
