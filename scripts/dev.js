@@ -115,8 +115,11 @@ function lineCollector(stream, { echo, keep = 200 }) {
 	return () => [...lines, partial].join('\n');
 }
 
-/** The environment `n8n start` gets: the measured headless one plus the listening address. */
-function n8nStartEnv(major, userFolder, port, brokerPort) {
+/**
+ * The environment `n8n start` gets: the measured headless one plus the listening address, then
+ * the caller's `extra` (a test's registry or proxy settings), which may override any of it.
+ */
+function n8nStartEnv(major, userFolder, port, brokerPort, extra = {}) {
 	const env = host.n8nEnv(major, userFolder, {
 		N8N_LISTEN_ADDRESS: LOOPBACK,
 		N8N_HOST: LOOPBACK,
@@ -130,6 +133,7 @@ function n8nStartEnv(major, userFolder, port, brokerPort) {
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: LOOPBACK,
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+		...extra,
 	});
 	return env;
 }
@@ -137,13 +141,14 @@ function n8nStartEnv(major, userFolder, port, brokerPort) {
 /**
  * Starts `n8n start` for a prepared user folder and resolves once the editor answers.
  * Returns { url, pid, output(), stop() }; stop() ends n8n (its whole process group) and resolves
- * when it has exited. `echo` receives every output line (dev mode prints them).
+ * when it has exited. `echo` receives every output line (dev mode prints them). `env` adds to or
+ * overrides n8n's environment (see n8nStartEnv).
  */
-async function startN8n({ major = '1', userFolder, port, echo, timeoutMs = 180000 }) {
+async function startN8n({ major = '1', userFolder, port, echo, timeoutMs = 180000, env = {} }) {
 	let brokerPort = await freePort();
 	while (brokerPort === port) brokerPort = await freePort();
 	const child = spawn(host.n8nBin(major), ['start'], {
-		env: n8nStartEnv(major, userFolder, port, brokerPort),
+		env: n8nStartEnv(major, userFolder, port, brokerPort, env),
 		stdio: ['ignore', 'pipe', 'pipe'],
 		// Its own process group, so stop() can end n8n and anything it started, and a Ctrl-C in
 		// the terminal reaches only dev.js, which then stops n8n in order.
