@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { usePackedPackage } = require('./packed');
-const { apiRequests, declaredOutputs, exportNodeTypes, fedBy, runWorkflow, shape, useRealN8n, workflowsIn } = require('./realN8n');
+const { apiRequests, declaredOutputs, exportNodeTypes, fedBy, runWorkflow, shape, until, useRealN8n, workflowsIn } = require('./realN8n');
 const { fixtures } = require('../../sandbox/server');
 
 const OPERATION_WORKFLOWS = path.join(__dirname, 'workflows', 'operations');
@@ -83,6 +83,7 @@ describe.each(['1', '2'])('FlowIQ operations in a real n8n %s.x', (major) => {
 				flowiqE2eContactGet: { 'Find contact': found },
 				flowiqE2eContactGetMany: { 'All contacts': one, 'Search customers': one, 'First 120': one },
 				flowiqE2eContactPages: { 'All contacts': one },
+				flowiqE2eDrippedAnswer: { 'Dripped list': one },
 				flowiqE2eGetMessages: { 'Whole conversation': one, 'Latest 10': one, 'About the courier': one },
 				flowiqE2eSend: { Send: withErrorOutput, 'Send, creating the contact': one },
 				flowiqE2eSendLostAnswer: { Send: one },
@@ -233,6 +234,34 @@ describe.each(['1', '2'])('FlowIQ operations in a real n8n %s.x', (major) => {
 	});
 
 	describe('Contact → Get Many', () => {
+		it(
+			'gives up on an answer dripped byte by byte at Timeout, attempt after attempt, Max Retries times',
+			async () => {
+				// Timeout 2000 ms, Max Retries 2: every answer drips over 20 s, never silent for long.
+				n8n.sandbox.failNext({ kind: 'drip', delayMs: 20000 }, 10, 'GET /conversations');
+				const run = await executeFailing('flowiqE2eDrippedAnswer');
+				expect(run.data.resultData.error.message).toMatch(/did not answer within 2000 ms/);
+
+				// The sandbox logs an attempt when its connection closes, with how long it was open. n8n
+				// gives a node no way to close a request it stopped waiting for, so all three close when
+				// `n8n execute` exits, and the time each was open gives when each began.
+				const attempts = () => n8n.requestLog.filter((line) => line.startsWith('GET /conversations'));
+				await until(() => attempts().length === 3, 'the three attempts did not close');
+				const openFor = attempts()
+					.map((line) => Number.parseInt(line.split(' ')[3], 10))
+					.sort((a, b) => b - a);
+				expect(openFor[2]).toBeGreaterThanOrEqual(1900); // the last one, until the node gave up
+				// The next attempt began one Timeout after the one before, plus its backoff (at most
+				// 0.5 s, then 1 s) and some scheduling.
+				const [afterFirst, afterSecond] = [openFor[0] - openFor[1], openFor[1] - openFor[2]];
+				expect(afterFirst).toBeGreaterThanOrEqual(1900);
+				expect(afterFirst).toBeLessThan(2000 + 500 + 700);
+				expect(afterSecond).toBeGreaterThanOrEqual(1900);
+				expect(afterSecond).toBeLessThan(2000 + 1000 + 700);
+			},
+			RUN_TIMEOUT,
+		);
+
 		it(
 			'returns all 252 contacts across three pages, a search, and the first 120 of a limit',
 			async () => {
