@@ -19,8 +19,8 @@
  *    1.123 re-queues the stalled job once and another worker runs the execution again from its
  *    start; 2.x (2.35 and 2.41 alike) creates its Bull queue with maxStalledCount 0, so the job
  *    fails and the main saves the execution as an error (MaxStalledCountError), run data replaced,
- *    nothing re-run. Either way no number gets a second contact: a re-run's create is answered 409
- *    and ends on Duplicate.
+ *    nothing re-run (2.41 first re-checks for 30 s whether it finished after all). Either way no
+ *    number gets a second contact: a re-run's create is answered 409 and ends on Duplicate.
  *
  * Bull's stalled-job timings are shortened (QUEUE_WORKER_LOCK_DURATION 15 s instead of n8n's 60 s,
  * stalled check every 5 s instead of 30 s) to keep the run short; what happens is the same.
@@ -272,23 +272,44 @@ async function createAndActivate(url, cookie, workflow) {
 	return created.id;
 }
 
+const PAGE = 100; // the most n8n's REST API gives in one page
+
 /**
- * Execution summaries of a workflow with an id above `afterId`, oldest first, from every REST page
- * of 100, newest first. n8n 1.x pages by id (lastId); 2.41 refuses that and pages by the opaque
- * `nextCursor` each page carries (null on the last one).
+ * Execution summaries of a workflow with an id above `afterId`, oldest first, each once, from as
+ * many REST pages as it takes. n8n 1.x sorts by id and pages by id (lastId). n8n 2.41 refuses
+ * lastId, sorts by start time, and its cursor keeps only the last row's id (`id < that id`): an
+ * execution created after that row but started before it falls between two pages, and in queue
+ * mode workers start executions out of id order, so some would never be listed. There the pages
+ * are windows of start time instead: each asks for what started at or before the earliest start
+ * on the page before (inclusive, so nothing started in that same millisecond is skipped; what is
+ * listed twice is dropped by id). Only a started execution has a start time, so past the first
+ * page a 2.x list holds started executions only; the callers poll until all have finished.
  */
 async function listExecutions(url, cookie, workflowId, afterId = 0) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: [...FINAL, 'new', 'running', 'waiting', 'unknown'] }));
+	const status = [...FINAL, 'new', 'running', 'waiting', 'unknown'];
+	const page = async (extra, position = '') => {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, status, ...extra }));
+		return (await rest(url, `/executions?filter=${filter}&limit=${PAGE}${position}`, { cookie })).data;
+	};
 	const all = [];
-	let position = '';
-	for (let pages = 0; pages < MAX_EXECUTION_PAGES; pages++) {
-		const { data } = await rest(url, `/executions?filter=${filter}&limit=100${position}`, { cookie });
+	let data = await page({});
+	const pagesByStartTime = 'nextCursor' in data;
+	for (let pages = 1; ; pages++) {
 		all.push(...data.results.filter((execution) => Number(execution.id) > afterId));
-		const usesCursor = 'nextCursor' in data;
-		if (usesCursor ? !data.nextCursor : data.results.length < 100) break;
-		position = usesCursor
-			? `&cursor=${data.nextCursor}`
-			: `&lastId=${Math.min(...data.results.map((execution) => Number(execution.id)))}`;
+		if (data.results.length < PAGE) break;
+		if (pages === MAX_EXECUTION_PAGES) throw new Error(`more than ${MAX_EXECUTION_PAGES} pages of executions`);
+		if (pagesByStartTime) {
+			const starts = data.results.filter((execution) => execution.startedAt).map((execution) => Date.parse(execution.startedAt));
+			if (starts.length === 0) break; // a page of queued executions only: the callers poll again
+			const startedBefore = new Date(Math.min(...starts)).toISOString();
+			const next = await page({ startedBefore });
+			if (next.results.length === PAGE && next.results.every((execution) => execution.startedAt === startedBefore)) {
+				throw new Error(`${PAGE} or more executions started at ${startedBefore}: no page of ${PAGE} can get past them`);
+			}
+			data = next;
+		} else {
+			data = await page({}, `&lastId=${Math.min(...data.results.map((execution) => Number(execution.id)))}`);
+		}
 	}
 	return [...new Map(all.map((execution) => [Number(execution.id), execution])).values()].sort((a, b) => Number(a.id) - Number(b.id));
 }
