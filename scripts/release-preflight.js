@@ -63,11 +63,11 @@ function identityProblems(manifest, repositoryUrl) {
 	}
 
 	const { name, email } = authorOf(manifest.author);
-	if (!name?.trim()) problems.push('author: no name; set author to { "name": "Your Name", "email": "you@example.com" }');
-	if (!email?.trim()) {
-		problems.push('author: no email; set author to { "name": "Your Name", "email": "you@example.com" }');
+	const missing = [!name?.trim() && 'name', !email?.trim() && 'email'].filter(Boolean);
+	if (missing.length) {
+		problems.push(`author: no ${missing.join(' and no ')}; set author to { "name": "Your Name", "email": "you@example.com" }`);
 	} else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
-		problems.push(`author: "${email}" is not an email address`);
+		problems.push(`author: "${email}" is not an email address; set author.email to yours, such as you@example.com`);
 	}
 	return problems;
 }
@@ -81,6 +81,13 @@ function preflightProblems(manifest, env) {
 	const apiVersion = manifest.n8n?.n8nNodesApiVersion;
 	if (apiVersion !== NODES_API_VERSION) {
 		problems.push(`n8n.n8nNodesApiVersion: ${JSON.stringify(apiVersion)}; it must be ${NODES_API_VERSION} (n8n 2.41 refuses any other at install)`);
+	}
+	// A tag run publishes package.json's version whatever the tag says: v0.2.0 must publish 0.2.0.
+	if (env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME !== `v${manifest.version}`) {
+		problems.push(
+			`version: ${manifest.version}, but this release runs for the tag ${env.GITHUB_REF_NAME}; ` +
+				`set "version" to match the tag, or push the tag v${manifest.version}`,
+		);
 	}
 	const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository } = env;
 	if (!server || !repository) {

@@ -1,6 +1,6 @@
 // The release preflight (scripts/release-preflight.js): what it refuses, and that `npm run
-// release:check` refuses this checkout until the publisher fills in package.json.
-const { execFileSync, spawnSync } = require('node:child_process');
+// release:check` refuses a package.json until the publisher has filled it in.
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -55,12 +55,41 @@ test.each([
 	expect(problems[0]).toMatch(/set|must|not an email/);
 });
 
+test('a tag run publishes only the version its tag names', () => {
+	const tagRun = (tag) => ({ ...GITHUB_RUN, GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: tag });
+	expect(preflightProblems(FILLED, tagRun('v1.0.0'))).toEqual([]);
+	for (const tag of ['v1.0.1', '1.0.0', 'v1.0.0-rc.1']) {
+		const problems = preflightProblems(FILLED, tagRun(tag));
+		expect(fieldsOf(problems)).toEqual(['version']);
+		expect(problems[0]).toContain(`the tag ${tag}; set "version" to match the tag, or push the tag v1.0.0`);
+	}
+	// A run that is not for a tag (a branch, or a check by hand) has no tag to match.
+	expect(preflightProblems(FILLED, { ...GITHUB_RUN, GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main' })).toEqual([]);
+});
+
 test('outside the release workflow it asks for the run’s repository', () => {
 	expect(fieldsOf(preflightProblems(FILLED, {}))).toEqual(['GITHUB_SERVER_URL, GITHUB_REPOSITORY']);
 });
 
-test('npm run release:check refuses this checkout, naming each field the publisher fills in', () => {
-	const run = spawnSync(process.execPath, [script], { cwd: root, env: { ...process.env, ...GITHUB_RUN }, encoding: 'utf8' });
+/**
+ * Runs `npm run release:check`'s script, as the release workflow does, on this project's
+ * package.json with `fields` set over it (undefined deletes one), in a folder of its own.
+ */
+function releaseCheck(fields, env = GITHUB_RUN) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-preflight-'));
+	try {
+		const manifest = { ...JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')), ...fields };
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
+		// Nothing of a real GitHub run (this suite also runs in the release workflow) reaches the script.
+		const outsideGitHub = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('GITHUB_')));
+		return spawnSync(process.execPath, [script], { cwd: dir, env: { ...outsideGitHub, ...env }, encoding: 'utf8' });
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+test('npm run release:check refuses a package.json without its publisher, naming each field to fill in', () => {
+	const run = releaseCheck({ author: undefined, homepage: undefined, repository: undefined, bugs: undefined });
 	expect(run.status).toBe(1);
 	expect(fieldsOf(run.stderr.split('\n').slice(1).map((line) => line.trim()).filter(Boolean))).toEqual([
 		'repository',
@@ -71,13 +100,8 @@ test('npm run release:check refuses this checkout, naming each field the publish
 });
 
 test('npm run release:check passes a filled package.json', () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-preflight-'));
-	try {
-		const manifest = { ...JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')), ...FILLED, version: '0.1.0' };
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
-		const output = execFileSync(process.execPath, [script], { cwd: dir, env: { ...process.env, ...GITHUB_RUN }, encoding: 'utf8' });
-		expect(output).toMatch(/ready to publish/);
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
+	const run = releaseCheck({ ...FILLED, version: '0.1.0' });
+	expect(run.stderr).toBe('');
+	expect(run.status).toBe(0);
+	expect(run.stdout).toMatch(/ready to publish/);
 });
