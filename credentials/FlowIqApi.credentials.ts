@@ -41,7 +41,7 @@ const TEST_RULES: IAuthenticateRuleResponseSuccessBody[] = [
 	...KNOWN_ERRORS.flatMap(([words, message]) => words.map((word) => bodyRule('error', word, message))),
 	// Every FlowIQ answer carries `success`: without it, another server answered (a redirect too).
 	bodyRule('success', undefined, `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}`),
-	bodyRule('success', false, `FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is https://api.flowiq.live)`),
+	bodyRule('success', false, `FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is https://api.flowiq.live). If all three are right, FlowIQ may be busy: try the Test again in a minute`),
 ];
 
 export class FlowIqApi implements ICredentialType {

@@ -38,7 +38,8 @@ const ANOTHER_ORGANISATION =
 	'The API key belongs to another organisation than the Tenant ID: copy the Tenant ID from Settings → Account Information in FlowIQ, or a key of that organisation';
 const NO_ORGANISATION = `FlowIQ found no organisation for this Tenant ID: copy it from Settings → Account Information in FlowIQ. If it is right, ${CHECK_BASE_URL}`;
 const NOT_FLOWIQ = `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}`;
-const REFUSED = `FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is https://api.flowiq.live)`;
+const REFUSED =
+	'FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is https://api.flowiq.live). If all three are right, FlowIQ may be busy: try the Test again in a minute';
 
 describe('the credential dialog’s Test', () => {
 	it('says the connection works after one read of the first contact, and changes nothing', async () => {
@@ -75,6 +76,8 @@ describe('the credential dialog’s Test', () => {
 
 	it.each([
 		[403, 'Forbidden', REFUSED],
+		[429, 'Too many requests', REFUSED],
+		[503, 'Service unavailable', REFUSED],
 		[500, 'Internal server error', 'FlowIQ had an internal error: try the Test again in a few minutes'],
 	])('explains a %i (%s)', async (status, _error, message) => {
 		sandbox.failNext({ status }, 1, 'GET /conversations');
