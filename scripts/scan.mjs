@@ -11,12 +11,16 @@
 //
 // Without --json it exits 1 on any finding but the publisher's identity (IDENTITY_RULES), which
 // only the publisher fills in (README, Publishing); `npm run release:check` demands it.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-// eslint and fast-glob are the scanner's own dependencies, at the versions it pins.
-import { ESLint } from 'eslint';
-import glob from 'fast-glob';
 import { buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+
+// eslint and fast-glob as the scanner loads them: resolved from its own folder, so they are the
+// versions it pins, whatever else the project's node_modules holds under those names.
+const fromScanner = createRequire(createRequire(import.meta.url).resolve('@n8n/scan-community-package/package.json'));
+const { ESLint } = fromScanner('eslint');
+const glob = fromScanner('fast-glob');
 
 /** What the scanner lints in a tarball (scanner.mjs, analyzePackageByName). */
 export const PACKAGE_FILE_PATTERNS = ['**/*.js', 'package.json'];
@@ -33,7 +37,11 @@ export async function scan(dir, patterns) {
 		overrideConfig: await buildScanConfig(),
 	});
 	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
-	if (files.length === 0) throw new Error(`No files to scan in ${dir} (${patterns.join(', ')})`);
+	if (files.length === 0) {
+		throw new Error(
+			`No files to scan in ${dir} (${patterns.join(', ')}): give --source a folder with package.json, nodes/ and credentials/, or --package an unpacked tarball`,
+		);
+	}
 	const results = await eslint.lintFiles(files);
 	return results.flatMap((result) =>
 		result.messages.map((message) => ({
@@ -54,7 +62,11 @@ function report(findings) {
 
 async function main(args) {
 	const json = args.includes('--json');
-	const [kind, dir] = args.filter((arg) => arg !== '--json');
+	const [kind, dir, ...extra] = args.filter((arg) => arg !== '--json');
+	if ((kind !== undefined && !['--source', '--package'].includes(kind)) || (kind && !dir) || extra.length) {
+		console.error('Usage: node scripts/scan.mjs [--source DIR | --package DIR] [--json] (DIR: a source folder with package.json, nodes/ and credentials/, or an unpacked tarball)');
+		return 2;
+	}
 	const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 	const target = path.resolve(dir ?? projectRoot);
 	const findings = await scan(target, kind === '--package' ? PACKAGE_FILE_PATTERNS : SOURCE_FILE_PATTERNS);
