@@ -218,7 +218,7 @@ function missingField(message) {
 }
 
 function withoutSuccess(result) {
-	const { success, ...body } = result.body; // eslint-disable-line no-unused-vars
+	const { success, ...body } = result.body;
 	return { ...result, body };
 }
 
@@ -521,7 +521,7 @@ function addGeneratedContacts(contacts, org, count, namePrefix) {
 
 /** The create response lists fewer fields than the stored record (and GET) carries. */
 function createResponseContact(contact) {
-	const { contact_summary, contact_summary_updated_at, ...shown } = contact; // eslint-disable-line no-unused-vars
+	const { contact_summary, contact_summary_updated_at, ...shown } = contact;
 	return structuredClone(shown);
 }
 
@@ -1496,7 +1496,7 @@ function startSandbox(options = {}) {
 
 		/** The current options (without the log function). */
 		options() {
-			const { log, ...shown } = config; // eslint-disable-line no-unused-vars
+			const { log, ...shown } = config;
 			return structuredClone(shown);
 		},
 

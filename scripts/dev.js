@@ -199,8 +199,11 @@ async function startN8n({ major = '1', userFolder, port, echo, timeoutMs = 18000
 	}
 }
 
-/** A request to n8n's REST API; resolves with { status, data, cookie } or throws on non-2xx. */
-async function rest(url, route, { method = 'GET', body, cookie } = {}) {
+/**
+ * A request to n8n's REST API; resolves with { status, data, cookie }. Throws on a non-2xx status,
+ * unless `anyStatus` (for a test whose point is the refusal: `data` is then n8n's error body).
+ */
+async function rest(url, route, { method = 'GET', body, cookie, anyStatus = false } = {}) {
 	const response = await fetch(`${url}/rest${route}`, {
 		method,
 		headers: {
@@ -217,7 +220,7 @@ async function rest(url, route, { method = 'GET', body, cookie } = {}) {
 	} catch {
 		json = undefined;
 	}
-	if (!response.ok) {
+	if (!response.ok && !anyStatus) {
 		throw new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`);
 	}
 	const setCookie = response.headers.getSetCookie?.() ?? [];

@@ -83,22 +83,6 @@ function communityInstallEnv({ hostDir, registry, proxy, work }) {
 	};
 }
 
-/** A REST call whose refusal is the point: resolves with { status, body } whatever the status. */
-async function restAnswer(url, route, { method, body, cookie }) {
-	const response = await fetch(`${url}/rest${route}`, {
-		method,
-		headers: { 'content-type': 'application/json', cookie },
-		body: JSON.stringify(body),
-		signal: AbortSignal.timeout(60000),
-	});
-	const text = await response.text();
-	try {
-		return { status: response.status, body: JSON.parse(text) };
-	} catch {
-		return { status: response.status, body: text };
-	}
-}
-
 /** The node types the editor loads (the list n8n writes to /types/nodes.json). */
 async function editorNodeTypes(url, cookie) {
 	const response = await fetch(`${url}/types/nodes.json`, { headers: { cookie }, signal: AbortSignal.timeout(30000) });
@@ -219,21 +203,23 @@ describe.each(['1', '2'])('installed by the Community Nodes install of a real n8
 				const api2Version = `${version}${API2_VERSION_SUFFIX}`;
 				// A second install of an installed package stops at "already installed", before any
 				// download: an update (the editor's "Update" button) is how a new version arrives.
-				const again = await restAnswer(server.url, '/community-packages', {
+				const again = await dev.rest(server.url, '/community-packages', {
 					method: 'POST',
 					cookie,
 					body: { name: PACKAGE, version: api2Version },
+					anyStatus: true,
 				});
 				expect(again.status).toBe(400);
-				expect(again.body.message).toContain(`Package "${PACKAGE}" is already installed`);
+				expect(again.data.message).toContain(`Package "${PACKAGE}" is already installed`);
 
-				const update = await restAnswer(server.url, '/community-packages', {
+				const update = await dev.rest(server.url, '/community-packages', {
 					method: 'PATCH',
 					cookie,
 					body: { name: PACKAGE, version: api2Version },
+					anyStatus: true,
 				});
 				expect(update.status).toBe(400);
-				expect(update.body).toMatchObject({
+				expect(update.data).toMatchObject({
 					message: INCOMPATIBLE,
 					meta: { requiredNodesApiVersion: 2, supportedNodesApiVersion: 1 },
 				});

@@ -5,8 +5,8 @@
  * the credential dialog's "Test" through `n8n start`'s REST API.
  *
  * The n8n hosts live in ~/.cache/n8n-nodes-flowiq (scripts/n8n-host.js installs them on first
- * use: about 3.5 minutes each). Every n8n CLI call costs seconds, so each major imports both
- * credential in one call and every workflow in one call.
+ * use: about 3.5 minutes each). Every n8n CLI call costs seconds, so each major imports all its
+ * credentials in one call and every workflow in one call.
  */
 const fs = require('node:fs');
 const http = require('node:http');

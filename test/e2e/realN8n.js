@@ -154,7 +154,8 @@ const UNTIL_TIMEOUT_MS = 30000;
 
 /**
  * Resolves once `check()` resolves true, checking every 100 ms; throws after 30 s, saying `what`
- * did not happen.
+ * did not happen. An error from `check()` ends the wait at once (queue-mode.js's waitFor, which
+ * reads an error as "not there yet", would hide a failed activation behind a timeout).
  */
 async function until(check, what) {
 	const deadline = Date.now() + UNTIL_TIMEOUT_MS;
