@@ -203,21 +203,13 @@ describe.each(['1', '2'])('installed by the Community Nodes install of a real n8
 				const api2Version = `${version}${API2_VERSION_SUFFIX}`;
 				// A second install of an installed package stops at "already installed", before any
 				// download: an update (the editor's "Update" button) is how a new version arrives.
-				const again = await dev.rest(server.url, '/community-packages', {
-					method: 'POST',
-					cookie,
-					body: { name: PACKAGE, version: api2Version },
-					anyStatus: true,
-				});
+				const askFor = (method) =>
+					dev.rest(server.url, '/community-packages', { method, cookie, body: { name: PACKAGE, version: api2Version }, anyStatus: true });
+				const again = await askFor('POST');
 				expect(again.status).toBe(400);
 				expect(again.data.message).toContain(`Package "${PACKAGE}" is already installed`);
 
-				const update = await dev.rest(server.url, '/community-packages', {
-					method: 'PATCH',
-					cookie,
-					body: { name: PACKAGE, version: api2Version },
-					anyStatus: true,
-				});
+				const update = await askFor('PATCH');
 				expect(update.status).toBe(400);
 				expect(update.data).toMatchObject({
 					message: INCOMPATIBLE,
