@@ -47,6 +47,7 @@ const WORKER_CONCURRENCY = 10; // per worker: n8n's default, set explicitly
 const QUEUE_TIMINGS = { lockDurationMs: 15000, lockRenewTimeMs: 5000, stalledIntervalMs: 5000 };
 const WEBHOOK_PATH = 'flowiq-queue-leads';
 const FINAL = ['success', 'error', 'crashed', 'canceled'];
+const PAGE = 100; // the most executions n8n's REST API gives in one page
 const MAX_EXECUTION_PAGES = 50; // 5,000 executions: far more than any test here starts
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -271,8 +272,6 @@ async function createAndActivate(url, cookie, workflow) {
 	await untilPublished(url, cookie, created.id, true);
 	return created.id;
 }
-
-const PAGE = 100; // the most n8n's REST API gives in one page
 
 /**
  * Execution summaries of a workflow with an id above `afterId`, oldest first, each once, from as

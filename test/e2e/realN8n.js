@@ -9,6 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const host = require('../../scripts/n8n-host');
+const { rest } = require('../../scripts/dev');
 const { startSandbox, fixtures } = require('../../sandbox/server');
 
 const ACME_CREDENTIAL = Object.freeze({ id: 'flowiqE2eAcme', name: 'FlowIQ e2e (acme)' });
@@ -176,12 +177,11 @@ async function until(check, what) {
 async function untilPublished(url, cookie, workflowId, active) {
 	const wanted = active ? 'published' : 'not_published';
 	await until(async () => {
-		const response = await fetch(`${url}/rest/workflows/${workflowId}/publication-status`, {
-			headers: { cookie },
-			signal: AbortSignal.timeout(5000),
-		});
-		if (response.status === 404) return true;
-		const { status, triggers } = (await response.json()).data;
+		const route = `/workflows/${workflowId}/publication-status`;
+		const answer = await rest(url, route, { cookie, anyStatus: true });
+		if (answer.status === 404) return true;
+		if (answer.status !== 200) throw new Error(`GET /rest${route} answered ${answer.status}: ${JSON.stringify(answer.data)}`);
+		const { status, triggers } = answer.data;
 		if (['failed', 'partial'].includes(status)) {
 			throw new Error(`n8n could not ${active ? 'activate' : 'deactivate'} workflow ${workflowId}: ${JSON.stringify(triggers)}`);
 		}
