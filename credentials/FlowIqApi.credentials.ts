@@ -7,7 +7,9 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-const CHECK_BASE_URL = 'check the Base URL (FlowIQ’s is https://api.flowiq.live)';
+import { DEFAULT_BASE_URL } from '../nodes/FlowIq/helpers/credentials';
+
+const CHECK_BASE_URL = `check the Base URL (FlowIQ’s is ${DEFAULT_BASE_URL})`;
 
 /**
  * What FlowIQ's `error` words mean for the Test, with the next step, as the documented revisions
@@ -40,8 +42,17 @@ const bodyRule = (key: string, value: unknown, message: string): IAuthenticateRu
 const TEST_RULES: IAuthenticateRuleResponseSuccessBody[] = [
 	...KNOWN_ERRORS.flatMap(([words, message]) => words.map((word) => bodyRule('error', word, message))),
 	// Every FlowIQ answer carries `success`: without it, another server answered (a redirect too).
-	bodyRule('success', undefined, `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}`),
-	bodyRule('success', false, `FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is https://api.flowiq.live). If all three are right, FlowIQ may be busy: try the Test again in a minute`),
+	// A proxy's 429 or 502 page lacks it too, and the rules cannot see the status.
+	bodyRule(
+		'success',
+		undefined,
+		`The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}. If it is right, FlowIQ or a proxy in front of it may be failing: try the Test again in a minute`,
+	),
+	bodyRule(
+		'success',
+		false,
+		`FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is ${DEFAULT_BASE_URL}). If all three are right, FlowIQ may be busy: try the Test again in a minute`,
+	),
 ];
 
 export class FlowIqApi implements ICredentialType {
@@ -78,7 +89,7 @@ export class FlowIqApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.flowiq.live',
+			default: DEFAULT_BASE_URL,
 			description:
 				'Change only to reach a FlowIQ test server. Must use https:// (plain http is accepted for localhost only).',
 		},
@@ -96,14 +107,15 @@ export class FlowIqApi implements ICredentialType {
 	/**
 	 * The dialog's Test: the first contact of the Tenant ID's organisation, read-only. Every FlowIQ
 	 * revision has this list, and it answers 200 for a good key and tenant (a look-up of a number
-	 * answers 404 when nobody has it). Plain http to a host other than this machine is sent as
-	 * https, so the key never travels in clear text; a redirect is not followed, so the key goes
-	 * nowhere else. Every answer comes back to the rules (ignoreHttpStatusErrors).
+	 * answers 404 when nobody has it). An empty Base URL means FlowIQ's, as in the node. Plain http
+	 * to a host other than this machine is sent as https, so the key never travels in clear text; a
+	 * redirect is not followed, so the key goes nowhere else. Every answer comes back to the rules
+	 * (ignoreHttpStatusErrors).
 	 */
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'GET',
-			baseURL: '={{$credentials.baseUrl.trim().replace(/^http:\\/\\/(?!(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$))/i, "https://")}}',
+			baseURL: `={{(($credentials.baseUrl || "").trim() || "${DEFAULT_BASE_URL}").replace(/^http:\\/\\/(?!(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$))/i, "https://")}}`,
 			url: '/conversations',
 			qs: { action: 'contacts', limit: 1, tenantId: '={{$credentials.tenantId.trim()}}' },
 			disableFollowRedirect: true,

@@ -74,7 +74,7 @@ const CREDENTIAL_TEST = {
 	anotherOrganisation:
 		'The API key belongs to another organisation than the Tenant ID: copy the Tenant ID from Settings → Account Information in FlowIQ, or a key of that organisation',
 	noOrganisation: `FlowIQ found no organisation for this Tenant ID: copy it from Settings → Account Information in FlowIQ. If it is right, ${CHECK_BASE_URL}`,
-	notFlowIq: `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}`,
+	notFlowIq: `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}. If it is right, FlowIQ or a proxy in front of it may be failing: try the Test again in a minute`,
 };
 
 /** A server on 127.0.0.1 that is not FlowIQ; `received` lists each request as "METHOD /path?query". */
@@ -445,6 +445,10 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 					wrongBaseUrl: await testStored(ACME_CREDENTIAL.id, { baseUrl: notFlowIq.url }),
 					redirect: await testStored(ACME_CREDENTIAL.id, { baseUrl: redirecting.url }),
 				};
+				// An empty Base URL is FlowIQ's: offline, both fail alike at its address.
+				expect(await testStored(ACME_CREDENTIAL.id, { baseUrl: '' })).toEqual(
+					await testStored(ACME_CREDENTIAL.id, { baseUrl: 'https://api.flowiq.live' }),
+				);
 				expect(results).toEqual({
 					good: { status: 'OK', message: 'Connection successful!' },
 					revoked: { status: 'Error', message: CREDENTIAL_TEST.rejectedKey },

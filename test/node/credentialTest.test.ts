@@ -37,7 +37,7 @@ const REJECTED_KEY = 'FlowIQ rejected the API key: copy a fresh fiq_ key from th
 const ANOTHER_ORGANISATION =
 	'The API key belongs to another organisation than the Tenant ID: copy the Tenant ID from Settings → Account Information in FlowIQ, or a key of that organisation';
 const NO_ORGANISATION = `FlowIQ found no organisation for this Tenant ID: copy it from Settings → Account Information in FlowIQ. If it is right, ${CHECK_BASE_URL}`;
-const NOT_FLOWIQ = `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}`;
+const NOT_FLOWIQ = `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}. If it is right, FlowIQ or a proxy in front of it may be failing: try the Test again in a minute`;
 const REFUSED =
 	'FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is https://api.flowiq.live). If all three are right, FlowIQ may be busy: try the Test again in a minute';
 
@@ -93,6 +93,24 @@ describe('the credential dialog’s Test', () => {
 		} finally {
 			await elsewhere.close();
 		}
+	});
+
+	it('says a proxy’s page in front of FlowIQ (a 502 in HTML) is not FlowIQ’s answer, and to try again', async () => {
+		const proxy = await otherServer((_request, response) =>
+			response.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>'),
+		);
+		try {
+			await expect(testWith({ baseUrl: proxy.url })).resolves.toEqual({ status: 'Error', message: NOT_FLOWIQ });
+		} finally {
+			await proxy.close();
+		}
+	});
+
+	it('reads an empty Base URL as FlowIQ’s, as the node does', async () => {
+		// Offline, both fail alike at FlowIQ's address; online, both reach it. Never "Invalid URL".
+		const asDefault = await testWith({ baseUrl: 'https://api.flowiq.live' });
+		await expect(testWith({ baseUrl: '' })).resolves.toEqual(asDefault);
+		await expect(testWith({ baseUrl: '  ' })).resolves.toEqual(asDefault);
 	});
 
 	it('says a Base URL that answers 200 is not FlowIQ when the answer lacks FlowIQ’s shape', async () => {
