@@ -14,6 +14,7 @@ const path = require('node:path');
 const host = require('../../scripts/n8n-host');
 const dev = require('../../scripts/dev');
 const { startSandbox } = require('../../sandbox/server');
+const { usePackedPackage } = require('./packed');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -34,7 +35,9 @@ const OUTPUT_LABELS = ['Created', 'Duplicate', 'Invalid'];
 const SETUP_TIMEOUT = 15 * 60 * 1000; // covers a first-time host install
 const UI_WAIT = 60 * 1000; // any single wait in the browser
 
-describe.each(['1', '2'])('n8n %s.x editor', (MAJOR) => {
+const tarball = usePackedPackage(SETUP_TIMEOUT);
+
+describe.each(['1', '2'])('n8n %s.x editor', (major) => {
 	let work;
 	let sandbox;
 	let n8n;
@@ -47,13 +50,12 @@ describe.each(['1', '2'])('n8n %s.x editor', (MAJOR) => {
 					'`apt-get update && apt-get install -y chromium` (or point CHROMIUM_PATH at another Chromium).',
 			);
 		}
-		await host.ensureHost(MAJOR);
+		await host.ensureHost(major);
 		work = fs.mkdtempSync(path.join(os.tmpdir(), 'flowiq-editor-e2e-'));
-		const tarball = await host.packPackage(path.join(work, 'pack'));
 		sandbox = await startSandbox({ quiet: true });
 		const userFolder = path.join(work, 'user');
-		await dev.prepareUserFolder({ major: MAJOR, userFolder, tarball, sandboxUrl: sandbox.url });
-		n8n = await dev.startN8n({ major: MAJOR, userFolder, port: await dev.freePort() });
+		await dev.prepareUserFolder({ major, userFolder, tarball: tarball(), sandboxUrl: sandbox.url });
+		n8n = await dev.startN8n({ major, userFolder, port: await dev.freePort() });
 		const { created } = await dev.setupOwner(n8n.url, dev.DEV_OWNER);
 		expect(created).toBe(true);
 	}, SETUP_TIMEOUT);
@@ -118,7 +120,7 @@ describe.each(['1', '2'])('n8n %s.x editor', (MAJOR) => {
 				await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).waitFor({ state: 'visible' });
 			}
 
-			const picture = MAJOR === SCREENSHOT_MAJOR ? SCREENSHOT : path.join(work, 'editor.png');
+			const picture = major === SCREENSHOT_MAJOR ? SCREENSHOT : path.join(work, 'editor.png');
 			fs.mkdirSync(path.dirname(picture), { recursive: true });
 			await page.screenshot({ path: picture });
 			expect(fs.statSync(picture).size).toBeGreaterThan(10000);
