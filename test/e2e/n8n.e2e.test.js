@@ -2,7 +2,7 @@
 /**
  * End-to-end: the packed package installed the way n8n's Community Nodes screen installs it,
  * in a real n8n 1.x and 2.x, workflows run with `n8n execute` against the FlowIQ sandbox, and
- * the credential dialog's "Test" through `n8n start`'s REST API.
+ * the credential dialog's "Test" and the Stop button through `n8n start`'s REST API.
  *
  * The n8n hosts live in ~/.cache/n8n-nodes-flowiq (scripts/n8n-host.js installs them on first
  * use: about 3.5 minutes each). Every n8n CLI call costs seconds, so each major imports all its
@@ -17,6 +17,7 @@ const host = require('../../scripts/n8n-host');
 const { usePackedPackage } = require('./packed');
 const dev = require('../../scripts/dev');
 const { startSandbox, fixtures } = require('../../sandbox/server');
+const { until } = require('./realN8n');
 
 const WORKFLOW_DIR = path.join(__dirname, 'workflows');
 const EXAMPLE_FILE = path.join(__dirname, '..', '..', 'examples', 'flowiq-create-contacts.json');
@@ -31,6 +32,8 @@ const REVOKED_HINT = 'Check the API key in the FlowIQ API credential: copy a fre
 const SETUP_TIMEOUT = 15 * 60 * 1000; // covers a first-time host install (about 3.5 minutes each)
 const RUN_TIMEOUT = 120 * 1000;
 const SERVER_TIMEOUT = 240 * 1000;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The example from examples/, re-pointed at this suite's acme credential. */
 function exampleWorkflow() {
@@ -128,7 +131,6 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 	let work;
 	let userFolder;
 	let sandbox;
-	let server;
 	const requestLog = [];
 
 	beforeAll(async () => {
@@ -144,7 +146,6 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
-		await server?.stop();
 		await sandbox?.close();
 		if (work) fs.rmSync(work, { recursive: true, force: true });
 	});
@@ -413,69 +414,149 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 		RUN_TIMEOUT,
 	);
 
-	it(
-		'gives the credential dialog’s Test the right message for each case, and no key in any answer (n8n start, REST)',
-		async () => {
-			const notFlowIq = await otherServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
-			const redirecting = await otherServer((_request, response) => response.writeHead(302, { location: `${notFlowIq.url}/conversations` }).end());
+	describe('in `n8n start`, through its REST API', () => {
+		let server;
+		let cookie;
+
+		beforeAll(async () => {
 			server = await dev.startN8n({ major, userFolder, port: await dev.freePort() });
-			try {
-				const { cookie, created } = await dev.setupOwner(server.url);
-				expect(created).toBe(true);
+			let created;
+			({ cookie, created } = await dev.setupOwner(server.url));
+			expect(created).toBe(true);
+		}, SERVER_TIMEOUT);
 
-				// What the editor's credential dialog does: load the stored credential (secrets
-				// redacted), let the user change fields, then POST it to /rest/credentials/test, where
-				// n8n swaps the stored secret back in.
-				const testStored = async (id, edits = {}) => {
-					const { data: stored } = await dev.rest(server.url, `/credentials/${id}?includeData=true`, { cookie });
-					expect(stored).toMatchObject({ id, type: 'flowIqApi', data: { tenantId: 'acme', baseUrl: sandbox.url } });
-					expect(stored.data.apiKey).not.toMatch(/^fiq_/);
-					const { data: result } = await dev.rest(server.url, '/credentials/test', {
-						method: 'POST',
-						cookie,
-						body: { credentials: { ...stored, data: { ...stored.data, ...edits } } },
+		afterAll(async () => {
+			await server?.stop();
+		});
+
+		const api = (route, options = {}) => dev.rest(server.url, route, { cookie, ...options });
+
+		/**
+		 * Runs a saved workflow from its Manual Trigger, as the editor's "Execute workflow" button
+		 * does; resolves with the execution's id. n8n 1.x runs the workflow sent in the body, 2.x the
+		 * one it has stored (and ignores the body's copy).
+		 */
+		async function runManually(workflowId) {
+			const { data: workflowData } = await api(`/workflows/${workflowId}`);
+			const trigger = workflowData.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+			const { data } = await api(`/workflows/${workflowId}/run`, {
+				method: 'POST',
+				body: { workflowData, triggerToStartFrom: { name: trigger.name } },
+			});
+			return data.executionId;
+		}
+
+		/** Stops a running execution, as its Stop button does; resolves once n8n has saved it as stopped. */
+		async function stopExecution(id) {
+			await api(`/executions/${id}/stop`, { method: 'POST' });
+			let status;
+			await until(async () => {
+				({ status } = (await api(`/executions/${id}`)).data);
+				return !['new', 'running'].includes(status);
+			}, `execution ${id} did not end after Stop`);
+			return status;
+		}
+
+		it(
+			'gives the credential dialog’s Test the right message for each case, and no key in any answer (n8n start, REST)',
+			async () => {
+				const notFlowIq = await otherServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+				const redirecting = await otherServer((_request, response) => response.writeHead(302, { location: `${notFlowIq.url}/conversations` }).end());
+				try {
+					// What the editor's credential dialog does: load the stored credential (secrets
+					// redacted), let the user change fields, then POST it to /rest/credentials/test, where
+					// n8n swaps the stored secret back in.
+					const testStored = async (id, edits = {}) => {
+						const { data: stored } = await dev.rest(server.url, `/credentials/${id}?includeData=true`, { cookie });
+						expect(stored).toMatchObject({ id, type: 'flowIqApi', data: { tenantId: 'acme', baseUrl: sandbox.url } });
+						expect(stored.data.apiKey).not.toMatch(/^fiq_/);
+						const { data: result } = await dev.rest(server.url, '/credentials/test', {
+							method: 'POST',
+							cookie,
+							body: { credentials: { ...stored, data: { ...stored.data, ...edits } } },
+						});
+						return result;
+					};
+					const results = {
+						good: await testStored(ACME_CREDENTIAL.id),
+						revoked: await testStored(REVOKED_CREDENTIAL.id),
+						anotherOrganisation: await testStored(GLOBEX_KEY_CREDENTIAL.id),
+						unknownTenant: await testStored(ACME_CREDENTIAL.id, { tenantId: 'nope' }),
+						wrongBaseUrl: await testStored(ACME_CREDENTIAL.id, { baseUrl: notFlowIq.url }),
+						redirect: await testStored(ACME_CREDENTIAL.id, { baseUrl: redirecting.url }),
+					};
+					// An empty Base URL is FlowIQ's: offline, both fail alike at its address.
+					expect(await testStored(ACME_CREDENTIAL.id, { baseUrl: '' })).toEqual(
+						await testStored(ACME_CREDENTIAL.id, { baseUrl: 'https://api.flowiq.live' }),
+					);
+					expect(results).toEqual({
+						good: { status: 'OK', message: 'Connection successful!' },
+						revoked: { status: 'Error', message: CREDENTIAL_TEST.rejectedKey },
+						anotherOrganisation: { status: 'Error', message: CREDENTIAL_TEST.anotherOrganisation },
+						unknownTenant: { status: 'Error', message: CREDENTIAL_TEST.noOrganisation },
+						wrongBaseUrl: { status: 'Error', message: CREDENTIAL_TEST.notFlowIq },
+						redirect: { status: 'Error', message: CREDENTIAL_TEST.notFlowIq },
 					});
-					return result;
-				};
-				const results = {
-					good: await testStored(ACME_CREDENTIAL.id),
-					revoked: await testStored(REVOKED_CREDENTIAL.id),
-					anotherOrganisation: await testStored(GLOBEX_KEY_CREDENTIAL.id),
-					unknownTenant: await testStored(ACME_CREDENTIAL.id, { tenantId: 'nope' }),
-					wrongBaseUrl: await testStored(ACME_CREDENTIAL.id, { baseUrl: notFlowIq.url }),
-					redirect: await testStored(ACME_CREDENTIAL.id, { baseUrl: redirecting.url }),
-				};
-				// An empty Base URL is FlowIQ's: offline, both fail alike at its address.
-				expect(await testStored(ACME_CREDENTIAL.id, { baseUrl: '' })).toEqual(
-					await testStored(ACME_CREDENTIAL.id, { baseUrl: 'https://api.flowiq.live' }),
-				);
-				expect(results).toEqual({
-					good: { status: 'OK', message: 'Connection successful!' },
-					revoked: { status: 'Error', message: CREDENTIAL_TEST.rejectedKey },
-					anotherOrganisation: { status: 'Error', message: CREDENTIAL_TEST.anotherOrganisation },
-					unknownTenant: { status: 'Error', message: CREDENTIAL_TEST.noOrganisation },
-					wrongBaseUrl: { status: 'Error', message: CREDENTIAL_TEST.notFlowIq },
-					redirect: { status: 'Error', message: CREDENTIAL_TEST.notFlowIq },
-				});
-				const answers = JSON.stringify(results);
-				for (const key of Object.values(fixtures.KEYS)) expect(answers).not.toContain(key);
+					const answers = JSON.stringify(results);
+					for (const key of Object.values(fixtures.KEYS)) expect(answers).not.toContain(key);
 
-				// One read-only request each; the redirect was not followed.
-				const answered = requestLog.map(({ line }) => {
-					const [method, target, status] = line.split(' ');
-					return `${method} ${target.split('?')[0]} ${status}`;
-				});
-				expect(answered).toEqual(['GET /conversations 200', 'GET /conversations 401', 'GET /conversations 401', 'GET /conversations 404']);
-				expect(redirecting.received).toEqual(['GET /conversations?action=contacts&limit=1&tenantId=acme']);
-				expect(notFlowIq.received).toEqual(['GET /conversations?action=contacts&limit=1&tenantId=acme']);
+					// One read-only request each; the redirect was not followed.
+					const answered = requestLog.map(({ line }) => {
+						const [method, target, status] = line.split(' ');
+						return `${method} ${target.split('?')[0]} ${status}`;
+					});
+					expect(answered).toEqual(['GET /conversations 200', 'GET /conversations 401', 'GET /conversations 401', 'GET /conversations 404']);
+					expect(redirecting.received).toEqual(['GET /conversations?action=contacts&limit=1&tenantId=acme']);
+					expect(notFlowIq.received).toEqual(['GET /conversations?action=contacts&limit=1&tenantId=acme']);
+					expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length);
+				} finally {
+					await notFlowIq.close();
+					await redirecting.close();
+				}
+			},
+			SERVER_TIMEOUT,
+		);
+
+		// Twelve leads, three at a time (Max Concurrency 3), stopped while the first three wait.
+		// Here the guarantee is n8n's and the node's together: n8n aborts the execution's requests
+		// in flight and refuses any later one, so the node's own stop (at once, from a pause or a
+		// backoff, sending nothing after it) is shown in test/reliability, through n8n-core.
+		const CANCEL_WORKFLOW = 'flowiqE2eCancel';
+		const contactStatuses = () => contactPosts(requestLog).map((post) => post.status);
+
+		it(
+			'sends nothing more once stopped during a Retry-After pause, not even when the pause has passed',
+			async () => {
+				const retryAfterSeconds = 3;
+				sandbox.failNext({ status: 429, retryAfter: retryAfterSeconds }, 3, 'POST /contact');
+				const id = await runManually(CANCEL_WORKFLOW);
+				await until(() => contactPosts(requestLog).length === 3, 'the first three contacts did not reach FlowIQ');
+
+				expect(await stopExecution(id)).toBe('canceled');
+				// Without the stop, the three would be retried after the pause, and the rest follow.
+				await sleep(retryAfterSeconds * 1000 + 2000);
+				expect(contactStatuses()).toEqual(['429', '429', '429']);
 				expect(sandbox.contacts('acme')).toHaveLength(fixtures.SEED_CONTACTS.acme.length);
-			} finally {
-				await server.stop();
-				server = undefined;
-				await notFlowIq.close();
-				await redirecting.close();
-			}
-		},
-		SERVER_TIMEOUT,
-	);
+			},
+			RUN_TIMEOUT,
+		);
+
+		it(
+			'ends the requests in flight when stopped, and sends no other contact',
+			async () => {
+				const slowMs = 5000;
+				sandbox.failNext({ kind: 'slow', delayMs: slowMs }, 3, 'POST /contact');
+				const id = await runManually(CANCEL_WORKFLOW);
+				await until(() => sandbox.stats().inFlight === 3, 'the first three contacts did not reach FlowIQ');
+
+				expect(await stopExecution(id)).toBe('canceled');
+				// Closed by n8n, not answered: the sandbox logs each as 'aborted' when its connection closes.
+				await until(() => contactPosts(requestLog).length === 3, 'the three requests in flight did not end');
+				// Without the stop, the next three would start once these were answered.
+				await sleep(slowMs + 2000);
+				expect(contactStatuses()).toEqual(['aborted', 'aborted', 'aborted']);
+			},
+			RUN_TIMEOUT,
+		);
+	});
 });
