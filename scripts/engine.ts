@@ -54,6 +54,12 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
+/**
+ * The major version of the n8n-core these tests run on: the dev dependency (1.x), or the copy in
+ * the n8n 2.x host when jest.config.js maps n8n-core there.
+ */
+export const ENGINE_MAJOR = Number((require('n8n-core/package.json') as { version: string }).version.split('.')[0]);
+
 // n8n-core builds its services lazily through DI on first use. InstanceSettings writes an
 // encryption-key file into $N8N_USER_FOLDER/.n8n (default: $HOME), so point it at a throwaway
 // folder; the permission check on that file would only warn, so skip it. The Logger is
@@ -182,6 +188,11 @@ class TestCredentialsHelper extends ICredentialsHelper {
 			throw new ApplicationError(`runNode() was given no credentials of type "${typeName}"`);
 		}
 		return this.credentials.credentialType;
+	}
+
+	/** n8n-core 2.x asks before it lends a node a credential; 1.x does not. */
+	isCredentialUsableByNode(typeName: string): boolean {
+		return this.credentials?.type === typeName;
 	}
 
 	getParentTypes(typeName: string): string[] {
@@ -317,10 +328,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	// run() returns a PCancelable: cancel() aborts the signal nodes see through
 	// getExecutionCancelSignal() (and so in-flight helper HTTP requests); the promise still
 	// resolves, once the running node has returned, with the run marked as cancelled.
-	const execution = new WorkflowExecute(additionalData, MODE).run(
-		workflow,
-		workflow.getNode(INPUT_NODE_NAME) ?? undefined,
-	);
+	const execution = startRun(new WorkflowExecute(additionalData, MODE), workflow, workflow.getNode(INPUT_NODE_NAME) ?? undefined);
 	const cancel = () => execution.cancel();
 	abortSignal?.addEventListener('abort', cancel);
 	if (abortSignal?.aborted) cancel();
@@ -336,6 +344,14 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const outputs = Array.from({ length: outputCount }, (_, index) => main[index] ?? []);
 
 	return { outputs, error, runData };
+}
+
+type RunningExecution = ReturnType<WorkflowExecute['run']>;
+
+/** Starts a run from `startNode`: n8n-core 1.x takes the two as arguments, 2.x as one object. */
+function startRun(workflowExecute: WorkflowExecute, workflow: Workflow, startNode: INode | undefined): RunningExecution {
+	const run = workflowExecute.run.bind(workflowExecute) as unknown as (...args: unknown[]) => RunningExecution;
+	return ENGINE_MAJOR === 1 ? run(workflow, startNode) : run({ workflow, startNode });
 }
 
 /** What n8n-core needs around a run of `workflow` in the test engine: the test's credential, and no database. */

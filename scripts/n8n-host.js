@@ -452,6 +452,7 @@ async function executeWorkflow(major, userFolder, workflowId) {
 module.exports = {
 	HOSTS,
 	CACHE_ROOT,
+	hostDir,
 	ensureHost,
 	hostProblem,
 	withoutNpmRunSettings,

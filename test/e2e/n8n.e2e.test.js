@@ -520,7 +520,7 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 		// Twelve leads, three at a time (Max Concurrency 3), stopped while the first three wait.
 		// Here the guarantee is n8n's and the node's together: n8n aborts the execution's requests
 		// in flight and refuses any later one, so the node's own stop (at once, from a pause or a
-		// backoff, sending nothing after it) is shown in test/reliability, through n8n-core.
+		// backoff, sending nothing after it) is shown in test/reliability, on n8n-core 1.x and 2.x.
 		const CANCEL_WORKFLOW = 'flowiqE2eCancel';
 		const contactStatuses = () => contactPosts(requestLog).map((post) => post.status);
 
