@@ -19,12 +19,12 @@ module.exports = {
 	projects: [
 		{
 			...shared,
-			displayName: 'n8n-core 1.x',
+			displayName: 'suites',
 			roots: ['<rootDir>/nodes', '<rootDir>/credentials', '<rootDir>/test'],
 		},
 		{
 			...shared,
-			displayName: 'n8n-core 2.x',
+			displayName: 'engine suites on n8n-core 2.x',
 			roots: ['<rootDir>/test/helpers', '<rootDir>/test/node', '<rootDir>/test/reliability'],
 			globalSetup: '<rootDir>/test/n8n2Host.setup.js',
 			moduleNameMapper: {

@@ -36,7 +36,7 @@ test('checks, builds, runs the preflight, then publishes with provenance, in tha
 		'npm ci',
 		'npm run lint',
 		'npm run typecheck',
-		'npm test -- --selectProjects "n8n-core 1.x" --testPathIgnorePatterns /e2e/',
+		'npm test -- --selectProjects suites --testPathIgnorePatterns /e2e/',
 		'npm run build',
 		'npm run release:check',
 		'npm publish --provenance --access public',
