@@ -467,12 +467,11 @@ describe.each(['1', '2'])('FlowIQ node in a real n8n %s.x', (major) => {
 					// redacted), let the user change fields, then POST it to /rest/credentials/test, where
 					// n8n swaps the stored secret back in.
 					const testStored = async (id, edits = {}) => {
-						const { data: stored } = await dev.rest(server.url, `/credentials/${id}?includeData=true`, { cookie });
+						const { data: stored } = await api(`/credentials/${id}?includeData=true`);
 						expect(stored).toMatchObject({ id, type: 'flowIqApi', data: { tenantId: 'acme', baseUrl: sandbox.url } });
 						expect(stored.data.apiKey).not.toMatch(/^fiq_/);
-						const { data: result } = await dev.rest(server.url, '/credentials/test', {
+						const { data: result } = await api('/credentials/test', {
 							method: 'POST',
-							cookie,
 							body: { credentials: { ...stored, data: { ...stored.data, ...edits } } },
 						});
 						return result;
