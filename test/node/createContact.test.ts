@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { ENGINE_MAJOR } from '../../scripts/engine';
 import { fixtures, freshPhone, lead, pairedIndexes, runFlowIq, useSandbox } from './harness';
 
 const sandbox = useSandbox();
@@ -288,7 +289,7 @@ describe('Cancelling', () => {
 		sandbox.configure({ latencyMs: 0 });
 	});
 
-	// Waits are n8n-workflow's sleep, whose timer cannot be cleared: a wait cut short, and an
+	// Waits are n8n-workflow's sleep, whose timer n8n 1.x cannot clear: a wait cut short, and an
 	// attempt's deadline after a prompt answer, keep a timer that runs out later. It must send nothing.
 	it('ends a Retry-After wait at once, and sends nothing when the wait’s timer runs out later', async () => {
 		sandbox.failNext({ status: 429, retryAfter: 1 });
@@ -311,6 +312,30 @@ describe('Cancelling', () => {
 		expect(outputs[0]).toHaveLength(1);
 		await new Promise((resolve) => setTimeout(resolve, 400)); // past the deadline
 		expect(sandbox.stats()).toMatchObject({ requests: 1, byStatus: { 201: 1 } });
+	});
+
+	it(`keeps the deadline’s timer of an attempt answered in time ${ENGINE_MAJOR === 1 ? 'until it runs out (n8n 1.x)' : 'no longer (n8n 2.x)'}`, async () => {
+		// Timers of this Timeout still pending after the run: axios starts and clears one per request;
+		// the deadlines stay unless n8n-workflow's sleep clears them.
+		const pending = new Set<ReturnType<typeof setTimeout>>();
+		const { setTimeout: start, clearTimeout: clear } = global;
+		jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+			const timer = start(callback, ms);
+			if (ms === 60_000) pending.add(timer);
+			return timer;
+		}) as typeof setTimeout);
+		jest.spyOn(global, 'clearTimeout').mockImplementation((timer) => {
+			pending.delete(timer as ReturnType<typeof setTimeout>);
+			clear(timer);
+		});
+		try {
+			const { outputs } = await runFlowIq({ sandbox, items: [lead(), lead()], options: { timeout: 60_000 } });
+			expect(outputs[0]).toHaveLength(2);
+			expect(pending.size).toBe(ENGINE_MAJOR === 1 ? 2 : 0);
+		} finally {
+			jest.restoreAllMocks();
+			pending.forEach(clear);
+		}
 	});
 });
 

@@ -193,10 +193,14 @@ export class FlowIqTransport {
 			);
 		// The helper's timeout only measures silence, and n8n replaces any abort signal with the
 		// execution's own: an answer dripped byte by byte would hold the attempt for as long as it
-		// drips. So the attempt's deadline is a race; a late answer is ignored. n8n-workflow's sleep
-		// cannot be cleared: after a prompt answer its timer runs out unheard, and sends nothing.
-		const deadline = sleep(this.options.timeout).then((): Attempt => ({ failure: { timedOut: true, code: 'ETIMEDOUT' } }));
-		return await Promise.race([exchange, deadline]);
+		// drips. So the attempt's deadline is a race; a late answer is ignored. An answer in time ends
+		// the deadline's wait (on 1.x its timer still runs out later, and sends nothing).
+		const answered = new AbortController();
+		const attempt = exchange.finally(() => answered.abort());
+		const deadline = sleepUnlessAborted(this.options.timeout, answered.signal).then((ranOut) =>
+			ranOut ? ({ failure: { timedOut: true, code: 'ETIMEDOUT' } } satisfies Attempt) : attempt,
+		);
+		return await Promise.race([attempt, deadline]);
 	}
 
 	/** The execution's cancel signal; the trigger's webhook set-up runs outside any execution and has none. */
@@ -212,28 +216,44 @@ export class FlowIqTransport {
 		return !this.cancelSignal()?.aborted;
 	}
 
-	/**
-	 * Resolves `false` early when the execution is cancelled. n8n-workflow's `sleep(ms)` is the one
-	 * wait both majors export (1.x ignores its abort argument, 2.x dropped sleepWithAbort), so the
-	 * cancel is raced beside it; the listener goes when the wait ends, the timer of a wait cut short
-	 * runs out unheard.
-	 */
+	/** Resolves `false` early when the execution is cancelled. */
 	private async sleep(ms: number): Promise<boolean> {
 		const signal = this.cancelSignal();
 		if (signal?.aborted) return false;
 		// No wait, no timer: a timer of 0 still costs a turn of the event loop, about 1 ms, per request.
 		if (ms <= 0) return true;
-		const waited = sleep(ms).then(() => true);
-		if (!signal) return await waited;
-		let onAbort = () => {};
-		const cancelled = new Promise<boolean>((resolve) => {
-			onAbort = () => resolve(false);
-			signal.addEventListener('abort', onAbort, { once: true });
-		});
-		try {
-			return await Promise.race([waited, cancelled]);
-		} finally {
-			signal.removeEventListener('abort', onAbort);
+		if (!signal) {
+			await sleep(ms);
+			return true;
 		}
+		return await sleepUnlessAborted(ms, signal);
+	}
+}
+
+/**
+ * n8n-workflow's `sleep`, the one wait both majors export. From 2.34 it takes an abort signal, then
+ * clears its timer and rejects when the signal fires; 1.x's takes only the time.
+ */
+const sleepWithSignal = sleep as (ms: number, abortSignal?: AbortSignal) => Promise<void>;
+
+/**
+ * Resolves `true` after `ms`, or `false` as soon as `signal` fires. n8n 1.x ignores the signal in
+ * `sleep`, so the abort is raced beside it: there the timer of a wait cut short runs out unheard.
+ */
+async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+	if (signal.aborted) return false;
+	let onAbort = () => {};
+	const aborted = new Promise<boolean>((resolve) => {
+		onAbort = () => resolve(false);
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	const slept = sleepWithSignal(ms, signal).then(
+		() => true,
+		() => false,
+	);
+	try {
+		return await Promise.race([slept, aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
 	}
 }
