@@ -32,6 +32,18 @@ export function useSandbox(options: IDataObject = {}): Sandbox {
 	});
 }
 
+/**
+ * Resolves once the sandbox's stats pass `check`; checks every 10 ms, fails after 5 s saying `what`.
+ * Tests that cancel mid-run wait for this rather than a fixed time: the engine's first run is slow.
+ */
+export async function untilStats(sandbox: Sandbox, check: (stats: ReturnType<Sandbox['stats']>) => boolean, what: string): Promise<void> {
+	const deadline = Date.now() + 5000;
+	while (!check(sandbox.stats())) {
+		if (Date.now() > deadline) throw new Error(`${what}: not within 5 s`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
 /** The node's parameters mapped from each item's fields, as a user would map them. */
 export const MAPPED_FIELDS: INodeParameters = {
 	resource: 'contact',

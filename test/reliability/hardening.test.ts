@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { lead, pairedIndexes, runFlowIq, useSandbox } from '../node/harness';
+import { lead, pairedIndexes, runFlowIq, untilStats, useSandbox } from '../node/harness';
 
 const sandbox = useSandbox();
 // configure() outlives the sandbox's reset between tests.
@@ -164,14 +164,16 @@ describe('cancelling', () => {
 		sandbox.configure({ latencyMs: 1500 });
 		const controller = new AbortController();
 		const items = Array.from({ length: 6 }, () => lead());
-		setTimeout(() => controller.abort(), 300);
-		const { outputs } = await runFlowIq({
+		const running = runFlowIq({
 			sandbox,
 			items,
 			options: { maxConcurrency: 3 },
 			settings: { onError: 'continueRegularOutput' },
 			abortSignal: controller.signal,
 		});
+		await untilStats(sandbox, (stats) => stats.inFlight === 3, 'three contacts in flight');
+		controller.abort();
+		const { outputs } = await running;
 		const messages = outputs[CREATED].map((item) => item.json.error);
 		expect(messages.slice(0, 3)).toEqual(
 			Array(3).fill('The execution was cancelled after this contact was sent: FlowIQ may have created it'),
