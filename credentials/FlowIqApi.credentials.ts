@@ -17,7 +17,10 @@ const CHECK_BASE_URL = `check the Base URL (FlowIQ’s is ${DEFAULT_BASE_URL})`;
  * its status-code rules need, and the body says more (another organisation's key is a 401 too).
  */
 const KNOWN_ERRORS: Array<[string[], string]> = [
-	[['Tenant ID is required'], 'FlowIQ needs the Tenant ID: copy it from Settings → Account Information in FlowIQ'],
+	[
+		['Tenant ID is required'],
+		'The Test reads contacts, which needs the Tenant ID: copy it from Settings → Account Information in FlowIQ (Contact → Create works without it)',
+	],
 	[
 		['Invalid API key', 'Authorization required', 'AuthenticationError', 'Invalid token format'],
 		'FlowIQ rejected the API key: copy a fresh fiq_ key from the FlowIQ dashboard (Settings → API Keys)',
@@ -91,7 +94,7 @@ export class FlowIqApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_BASE_URL,
 			description:
-				'Change only to reach a FlowIQ test server. Must use https:// (plain http is accepted for localhost only).',
+				'Change only to reach a FlowIQ test server. Plain http:// is sent as https://, except to localhost, so the key never travels in clear text.',
 		},
 	];
 
@@ -107,8 +110,8 @@ export class FlowIqApi implements ICredentialType {
 	/**
 	 * The dialog's Test: the first contact of the Tenant ID's organisation, read-only. Every FlowIQ
 	 * revision has this list, and it answers 200 for a good key and tenant (a look-up of a number
-	 * answers 404 when nobody has it). An empty Base URL means FlowIQ's, as in the node. Plain http
-	 * to a host other than this machine is sent as https, so the key never travels in clear text; a
+	 * answers 404 when nobody has it). As in the node, an empty Base URL means FlowIQ's, and plain
+	 * http to a host other than this machine is sent as https, so the key never travels in clear text; a
 	 * redirect is not followed, so the key goes nowhere else. Every answer comes back to the rules
 	 * (ignoreHttpStatusErrors).
 	 */

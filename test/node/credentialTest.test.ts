@@ -65,7 +65,11 @@ describe('the credential dialog’s Test', () => {
 		['another organisation’s key', { apiKey: fixtures.KEYS.globex }, ANOTHER_ORGANISATION],
 		['an unknown tenant', { tenantId: 'nope' }, NO_ORGANISATION],
 		['a key whose organisation is gone', { apiKey: fixtures.KEYS.deletedOrg }, NO_ORGANISATION],
-		['no tenant', { tenantId: '' }, 'FlowIQ needs the Tenant ID: copy it from Settings → Account Information in FlowIQ'],
+		[
+			'no tenant',
+			{ tenantId: '' },
+			'The Test reads contacts, which needs the Tenant ID: copy it from Settings → Account Information in FlowIQ (Contact → Create works without it)',
+		],
 	])('explains %s, with the next step', async (_case, data: Record<string, string>, message) => {
 		await expect(testWith(data)).resolves.toEqual({ status: 'Error', message });
 	});

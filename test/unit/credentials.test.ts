@@ -20,9 +20,9 @@ describe('credentialProblem', () => {
 	);
 
 	it.each([['http://api.flowiq.live'], ['http://10.0.0.5'], ['http://localhost.example.com'], ['http://127.0.0.1.example.com']])(
-		'refuses plain http to %p',
+		'accepts plain http to %p, which goes as https (apiBaseUrl)',
 		(baseUrl) => {
-			expect(credentialProblem({ apiKey: key, baseUrl })).toMatch(/clear text/);
+			expect(credentialProblem({ apiKey: key, baseUrl })).toBeUndefined();
 		},
 	);
 
@@ -40,6 +40,19 @@ describe('apiBaseUrl', () => {
 	it('defaults to production', () => {
 		expect(apiBaseUrl({ apiKey: key })).toBe('https://api.flowiq.live');
 		expect(apiBaseUrl({ apiKey: key, baseUrl: '  ' })).toBe('https://api.flowiq.live');
+	});
+
+	it.each([
+		['http://api.flowiq.live/', 'https://api.flowiq.live'],
+		['HTTP://API.FLOWIQ.LIVE', 'https://API.FLOWIQ.LIVE'],
+		['http://10.0.0.5:8080/flowiq', 'https://10.0.0.5:8080/flowiq'],
+		['http://127.0.0.1.example.com', 'https://127.0.0.1.example.com'],
+		['http://[::ffff:127.0.0.1]:4010', 'https://[::ffff:127.0.0.1]:4010'],
+		['http://localhost:4010/', 'http://localhost:4010'],
+		['http://127.8.9.10', 'http://127.8.9.10'],
+		['http://[::1]:4010', 'http://[::1]:4010'],
+	])('sends %p to %p: plain http only to this machine', (baseUrl, sentTo) => {
+		expect(apiBaseUrl({ apiKey: key, baseUrl })).toBe(sentTo);
 	});
 });
 

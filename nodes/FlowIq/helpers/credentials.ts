@@ -13,9 +13,23 @@ export function isLoopback(hostname: string): boolean {
 	return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
-/** The base URL without its trailing slash, so paths join cleanly. */
+/**
+ * The base URL without its trailing slash, so paths join cleanly. The key must never travel in
+ * clear text: plain http to a host other than this machine goes as https, as the credential's Test
+ * sends it, so a Test that passed means the node reaches the same server.
+ */
 export function apiBaseUrl(credentials: FlowIqCredentials): string {
-	return (credentials.baseUrl?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const baseUrl = (credentials.baseUrl?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	return /^http:\/\//i.test(baseUrl) && !isLoopback(hostOf(baseUrl)) ? baseUrl.replace(/^http:/i, 'https:') : baseUrl;
+}
+
+/** The host name of a URL, or '' when it is not one (credentialProblem says so). */
+function hostOf(url: string): string {
+	try {
+		return new URL(url).hostname;
+	} catch {
+		return '';
+	}
 }
 
 /** Where a request for `path` goes: the base URL, plus the Tenant ID when one is set. */
@@ -28,10 +42,7 @@ export function apiTarget(
 	return { url: `${apiBaseUrl(credentials)}${path}`, qs: tenantId ? { ...query, tenantId } : query };
 }
 
-/**
- * What is wrong with the credential before any request is made, or `undefined` when nothing is.
- * The key must never travel in clear text, so plain http is for loopback (local testing) only.
- */
+/** What is wrong with the credential before any request is made, or `undefined` when nothing is. */
 export function credentialProblem(credentials: FlowIqCredentials): string | undefined {
 	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
 	if (!apiKey) return 'The API key is empty: paste your FlowIQ API key (it starts with fiq_)';
@@ -44,10 +55,7 @@ export function credentialProblem(credentials: FlowIqCredentials): string | unde
 	} catch {
 		return `The Base URL "${String(credentials.baseUrl).replace(/fiq_\S*/gi, 'fiq_…')}" is not a URL: use ${DEFAULT_BASE_URL}`;
 	}
-	if (url.protocol === 'https:') return undefined;
-	if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined;
-	if (url.protocol === 'http:') {
-		return 'The Base URL must use https:// so the API key is never sent in clear text (plain http is allowed for localhost only)';
-	}
+	// Plain http is left for this machine only (apiBaseUrl).
+	if (url.protocol === 'https:' || url.protocol === 'http:') return undefined;
 	return `The Base URL must start with https://, not ${url.protocol}//`;
 }
