@@ -14,6 +14,21 @@ const path = require('node:path');
 /** The n8n node API version n8n 2.41 accepts at install, update and start. */
 const NODES_API_VERSION = 1;
 
+/** The first npm that publishes by trusted publishing (OIDC), as major, minor, patch. */
+const TRUSTED_PUBLISHING_NPM = [11, 5, 1];
+
+/** The npm running this script, from the user agent npm gives its scripts, or `undefined`. */
+function npmVersionOf(env) {
+	const match = /\bnpm\/(\d+)\.(\d+)\.(\d+)/.exec(env.npm_config_user_agent ?? '');
+	return match ? match.slice(1).map(Number) : undefined;
+}
+
+/** Whether version `a` comes before `b`, both [major, minor, patch]. */
+function olderThan(a, b) {
+	const differing = a.findIndex((part, index) => part !== b[index]);
+	return differing !== -1 && a[differing] < b[differing];
+}
+
 /** A URL in the form npm and GitHub write it, for comparing: no git+, no .git, no trailing slash, lower case. */
 function normalised(url) {
 	return String(url)
@@ -87,6 +102,14 @@ function preflightProblems(manifest, env) {
 		problems.push(
 			`version: ${manifest.version}, but this release runs for the tag ${env.GITHUB_REF_NAME}; ` +
 				`set "version" to match the tag, or push the tag v${manifest.version}`,
+		);
+	}
+	// Only the release workflow publishes by trusted publishing: a first publish by hand logs in.
+	const npm = npmVersionOf(env);
+	if (env.GITHUB_ACTIONS === 'true' && npm && olderThan(npm, TRUSTED_PUBLISHING_NPM)) {
+		problems.push(
+			`npm: ${npm.join('.')} cannot publish by trusted publishing, which needs ${TRUSTED_PUBLISHING_NPM.join('.')} or later; ` +
+				'set up Node.js 24 in the workflow, or add `npm install -g npm@11` before publishing',
 		);
 	}
 	const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository } = env;

@@ -10,13 +10,9 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
 const { packPackage } = require('../../scripts/n8n-host');
 
-const SAMPLE_REPOSITORY = 'https://github.com/example-owner/n8n-nodes-flowiq';
-const SAMPLE_IDENTITY = {
-	author: { name: 'Ada Example', email: 'ada@example.com' },
-	homepage: `${SAMPLE_REPOSITORY}#readme`,
-	repository: { type: 'git', url: `git+${SAMPLE_REPOSITORY}.git` },
-	bugs: { url: `${SAMPLE_REPOSITORY}/issues` },
-};
+const { SAMPLE_IDENTITY } = require('../sampleIdentity');
+
+// Written out, not imported from scripts/scan.mjs: the test holds the script's exemption to these two.
 const IDENTITY_RULES = ['@n8n/community-nodes/valid-author', '@n8n/community-nodes/require-homepage'];
 
 /**

@@ -6,20 +6,12 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { preflightProblems } = require('../../scripts/release-preflight');
+const { SAMPLE_IDENTITY, SAMPLE_REPOSITORY: REPOSITORY } = require('../sampleIdentity');
 
 const root = path.resolve(__dirname, '..', '..');
 const script = path.join(root, 'scripts', 'release-preflight.js');
-const REPOSITORY = 'https://github.com/example-owner/n8n-nodes-flowiq';
-const GITHUB_RUN = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'example-owner/n8n-nodes-flowiq' };
-const FILLED = {
-	name: 'n8n-nodes-flowiq',
-	version: '1.0.0',
-	author: { name: 'Ada Example', email: 'ada@example.com' },
-	homepage: `${REPOSITORY}#readme`,
-	repository: { type: 'git', url: `git+${REPOSITORY}.git` },
-	bugs: { url: `${REPOSITORY}/issues` },
-	n8n: { n8nNodesApiVersion: 1 },
-};
+const GITHUB_RUN = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: new URL(REPOSITORY).pathname.slice(1) };
+const FILLED = { name: 'n8n-nodes-flowiq', version: '1.0.0', ...SAMPLE_IDENTITY, n8n: { n8nNodesApiVersion: 1 } };
 
 /** The fields the problems are about, each problem's text up to its first colon. */
 const fieldsOf = (problems) => problems.map((problem) => problem.split(':')[0]);
@@ -65,6 +57,18 @@ test('a tag run publishes only the version its tag names', () => {
 	}
 	// A run that is not for a tag (a branch, or a check by hand) has no tag to match.
 	expect(preflightProblems(FILLED, { ...GITHUB_RUN, GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main' })).toEqual([]);
+});
+
+test('in GitHub Actions it refuses an npm too old for trusted publishing', () => {
+	const run = (npm, env = { GITHUB_ACTIONS: 'true' }) =>
+		fieldsOf(preflightProblems(FILLED, { ...GITHUB_RUN, ...env, npm_config_user_agent: `npm/${npm} node/v24.11.0 linux x64 workspaces/false` }));
+	expect(run('10.9.4')).toEqual(['npm']);
+	expect(run('11.5.0')).toEqual(['npm']);
+	expect(run('11.5.1')).toEqual([]);
+	expect(run('11.10.0')).toEqual([]);
+	expect(run('12.0.0')).toEqual([]);
+	// A check by hand, before a first publish by hand, needs no trusted publishing.
+	expect(run('10.9.4', {})).toEqual([]);
 });
 
 test('outside the release workflow it asks for the run’s repository', () => {
