@@ -43,7 +43,7 @@ export const timeoutOption: INodeProperties = {
 	typeOptions: { minValue: 1000 },
 	default: 30000,
 	description:
-		'Milliseconds each request may take in all, until the whole answer has arrived, before it counts as timed out',
+		'Milliseconds each attempt may take, until the whole answer has arrived. A timed-out attempt counts as a network error for Max Retries.',
 };
 
 /** Max Concurrency as list operations use it: pages, not items, are requested at once. */
