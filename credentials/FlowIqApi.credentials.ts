@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from '../nodes/FlowIq/helpers/credentials';
+import { API_BASE_URL_EXPRESSION, DEFAULT_BASE_URL } from '../nodes/FlowIq/helpers/credentials';
 
 const CHECK_BASE_URL = `check the Base URL (FlowIQ’s is ${DEFAULT_BASE_URL})`;
 
@@ -19,7 +19,7 @@ const CHECK_BASE_URL = `check the Base URL (FlowIQ’s is ${DEFAULT_BASE_URL})`;
 const KNOWN_ERRORS: Array<[string[], string]> = [
 	[
 		['Tenant ID is required'],
-		'The Test reads contacts, which needs the Tenant ID: copy it from Settings → Account Information in FlowIQ (Contact → Create works without it)',
+		'The Test needs the Tenant ID (Contact → Create does not): copy it from Settings → Account Information in FlowIQ',
 	],
 	[
 		['Invalid API key', 'Authorization required', 'AuthenticationError', 'Invalid token format'],
@@ -94,7 +94,7 @@ export class FlowIqApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_BASE_URL,
 			description:
-				'Change only to reach a FlowIQ test server. Plain http:// is sent as https://, except to localhost, so the key never travels in clear text.',
+				'Change only to reach a FlowIQ test server. Plain http:// is sent as https://, except to this machine (localhost, 127.0.0.1, [::1]), so the key never travels in clear text.',
 		},
 	];
 
@@ -118,7 +118,7 @@ export class FlowIqApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'GET',
-			baseURL: `={{(($credentials.baseUrl || "").trim() || "${DEFAULT_BASE_URL}").replace(/^http:\\/\\/(?!(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$))/i, "https://")}}`,
+			baseURL: API_BASE_URL_EXPRESSION,
 			url: '/conversations',
 			qs: { action: 'contacts', limit: 1, tenantId: '={{$credentials.tenantId.trim()}}' },
 			disableFollowRedirect: true,

@@ -68,7 +68,7 @@ describe('the credential dialog’s Test', () => {
 		[
 			'no tenant',
 			{ tenantId: '' },
-			'The Test reads contacts, which needs the Tenant ID: copy it from Settings → Account Information in FlowIQ (Contact → Create works without it)',
+			'The Test needs the Tenant ID (Contact → Create does not): copy it from Settings → Account Information in FlowIQ',
 		],
 	])('explains %s, with the next step', async (_case, data: Record<string, string>, message) => {
 		await expect(testWith(data)).resolves.toEqual({ status: 'Error', message });

@@ -59,7 +59,7 @@ describe('options from expressions', () => {
 	it.each([
 		['maxConcurrency', 'five', 'Max Concurrency', '1 to 50'],
 		['maxRetries', 'three', 'Max Retries', '0 to 10'],
-		['timeout', '10s', 'Timeout', '1000 or more'],
+		['timeout', '10s', 'Timeout', '1000 to 3600000'],
 	])('%s "%s" is refused with a message naming the option', async (option, value, label, range) => {
 		const { error } = await runFlowIq({ sandbox, items: [lead(), lead()], options: { [option]: `={{ "${value}" }}` } });
 		expect(error?.message).toBe(`${label} must be a number (${range}), not “${value}”`);

@@ -345,11 +345,15 @@ describe('Base URLs', () => {
 		expect(error?.description).toMatch(/Base URL/);
 	});
 
-	it('send plain http to a host other than this machine as https, as the credential’s Test does', async () => {
-		const { error } = await runFlowIq({ sandbox, items: [lead()], credentials: withRealUrl({ baseUrl: PLAIN_HTTP_ELSEWHERE }), options: { maxRetries: 0 } });
-		// The sandbox, reached under that name, got a TLS handshake it cannot read: no request.
-		expect(error?.message).toMatch(/FlowIQ/);
-		expect(sandbox.stats().requests).toBe(0);
+	it('in plain http to a host other than this machine go as https, as in the credential’s Test', async () => {
+		const credentials = withRealUrl({ baseUrl: PLAIN_HTTP_ELSEWHERE });
+		await fetch(`${credentials?.baseUrl}/contact`);
+		expect(sandbox.stats().requests).toBe(1); // the name does reach the sandbox in plain http
+
+		const { error } = await runFlowIq({ sandbox, items: [lead()], credentials, options: { maxRetries: 0 } });
+		// The sandbox got a TLS handshake it cannot read, and no request.
+		expect(error?.message).toMatch(/^The connection to FlowIQ failed \(error proto\)/);
+		expect(sandbox.stats().requests).toBe(1);
 	});
 
 	it('refuses a scheme other than http and https', async () => {

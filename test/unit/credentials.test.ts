@@ -1,6 +1,15 @@
-import { apiBaseUrl, apiTarget, credentialProblem } from '../../nodes/FlowIq/helpers/credentials';
+import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
+import { apiBaseUrl, apiTarget, credentialProblem, isLoopback } from '../../nodes/FlowIq/helpers/credentials';
 
 const key = 'fiq_test_not_a_real_key';
+
+/** Where the credential's Test sends a Base URL: its baseURL expression, evaluated as JavaScript. */
+function inTheTest(baseUrl: string): string {
+	const expression = String(new FlowIqApi().test.request.baseURL);
+	const body = /^=\{\{([\s\S]*)\}\}$/.exec(expression)?.[1];
+	if (!body) throw new Error(`The Test's baseURL is no {{ expression }}: ${expression}`);
+	return new Function('$credentials', `return ${body}`)({ baseUrl });
+}
 
 describe('credentialProblem', () => {
 	it('accepts a fiq_ key over https', () => {
@@ -47,12 +56,23 @@ describe('apiBaseUrl', () => {
 		['HTTP://API.FLOWIQ.LIVE', 'https://API.FLOWIQ.LIVE'],
 		['http://10.0.0.5:8080/flowiq', 'https://10.0.0.5:8080/flowiq'],
 		['http://127.0.0.1.example.com', 'https://127.0.0.1.example.com'],
+		['http://localhost.example.com', 'https://localhost.example.com'],
 		['http://[::ffff:127.0.0.1]:4010', 'https://[::ffff:127.0.0.1]:4010'],
+		// Forms URL parsers read as http://api.flowiq.live.
+		['http:/api.flowiq.live', 'https:/api.flowiq.live'],
+		['http:\\\\api.flowiq.live', 'https:\\\\api.flowiq.live'],
+		['http:api.flowiq.live', 'https:api.flowiq.live'],
+		['ht\ttp://api.flowiq.live', 'https://api.flowiq.live'],
+		['\u0001http://api.flowiq.live\n', 'https://api.flowiq.live'],
 		['http://localhost:4010/', 'http://localhost:4010'],
+		['http://localhost?x=1', 'http://localhost?x=1'],
 		['http://127.8.9.10', 'http://127.8.9.10'],
 		['http://[::1]:4010', 'http://[::1]:4010'],
-	])('sends %p to %p: plain http only to this machine', (baseUrl, sentTo) => {
+		['https://proxy.example.com///', 'https://proxy.example.com'],
+	])('sends %p as %p, in the node and in the credential’s Test alike', (baseUrl, sentTo) => {
 		expect(apiBaseUrl({ apiKey: key, baseUrl })).toBe(sentTo);
+		expect(inTheTest(baseUrl)).toBe(sentTo);
+		expect(new URL(sentTo).protocol === 'http:').toBe(isLoopback(new URL(sentTo).hostname));
 	});
 });
 

@@ -50,19 +50,20 @@ describe('readNumberOption', () => {
 		expect(readNumberOption(value, CONCURRENCY)).toEqual({ ok: true, value: expected });
 	});
 
-	it('has no ceiling where the editor has none', () => {
+	it('holds Timeout to an hour, below the longest wait a Node.js timer can make', () => {
 		expect(readNumberOption(600000, TIMEOUT)).toEqual({ ok: true, value: 600000 });
+		expect(readNumberOption(2 ** 31, TIMEOUT)).toEqual({ ok: true, value: 3_600_000 });
 		expect(readNumberOption(1, TIMEOUT)).toEqual({ ok: true, value: 1000 });
 	});
 
 	it.each([
 		['five', CONCURRENCY, 'Max Concurrency must be a number (1 to 50), not “five”'],
-		['10s', TIMEOUT, 'Timeout must be a number (1000 or more), not “10s”'],
+		['10s', TIMEOUT, 'Timeout must be a number (1000 to 3600000), not “10s”'],
 		[Number.NaN, CONCURRENCY, 'Max Concurrency must be a number (1 to 50), not “NaN”'],
-		[Number.POSITIVE_INFINITY, TIMEOUT, 'Timeout must be a number (1000 or more), not “Infinity”'],
+		[Number.POSITIVE_INFINITY, TIMEOUT, 'Timeout must be a number (1000 to 3600000), not “Infinity”'],
 		[{ n: 5 }, CONCURRENCY, 'Max Concurrency must be a number (1 to 50), not “{"n":5}”'],
 		[true, CONCURRENCY, 'Max Concurrency must be a number (1 to 50), not “true”'],
-		['1e3', TIMEOUT, 'Timeout must be a number (1000 or more), not “1e3”'],
+		['1e3', TIMEOUT, 'Timeout must be a number (1000 to 3600000), not “1e3”'],
 	])('refuses %j', (value, spec, message) => {
 		expect(readNumberOption(value, spec)).toEqual({ ok: false, message });
 	});

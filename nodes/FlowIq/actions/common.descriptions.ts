@@ -40,10 +40,10 @@ export const timeoutOption: INodeProperties = {
 	displayName: 'Timeout',
 	name: 'timeout',
 	type: 'number',
-	typeOptions: { minValue: 1000 },
+	typeOptions: { minValue: 1000, maxValue: 3600000 },
 	default: 30000,
 	description:
-		'Milliseconds each attempt may take, until the whole answer has arrived. A timed-out attempt counts as a network error for Max Retries.',
+		'Milliseconds each attempt may take, until the whole answer has arrived. Max Retries says whether a timed-out attempt is tried again.',
 };
 
 /** Max Concurrency as list operations use it: pages, not items, are requested at once. */

@@ -13,24 +13,33 @@ export function isLoopback(hostname: string): boolean {
 	return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
+/** What URL parsers drop from a URL: C0 controls and spaces at either end, tabs and newlines anywhere. */
+const IGNORED_BY_URL_PARSERS = /^[\u0000-\u0020]+|[\u0000-\u0020]+$|[\t\n\r]/g;
+
 /**
- * The base URL without its trailing slash, so paths join cleanly. The key must never travel in
- * clear text: plain http to a host other than this machine goes as https, as the credential's Test
- * sends it, so a Test that passed means the node reaches the same server.
+ * `http:` to anywhere but this machine (localhost, 127.x.x.x, [::1]), however the slashes after it
+ * are written (`http:/host` and `http:\\host` are read as `http://host` too).
+ */
+const PLAIN_HTTP_ELSEWHERE = /^http:(?!\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d*)?([/\\?#]|$))/i;
+
+const TRAILING_SLASHES = /\/+$/;
+
+/**
+ * The base URL without its trailing slash, so paths join cleanly; empty means FlowIQ's. The key
+ * must never travel in clear text: plain http to a host other than this machine goes as https.
  */
 export function apiBaseUrl(credentials: FlowIqCredentials): string {
-	const baseUrl = (credentials.baseUrl?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
-	return /^http:\/\//i.test(baseUrl) && !isLoopback(hostOf(baseUrl)) ? baseUrl.replace(/^http:/i, 'https:') : baseUrl;
+	const written = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.replace(IGNORED_BY_URL_PARSERS, '') : '';
+	return (written || DEFAULT_BASE_URL).replace(PLAIN_HTTP_ELSEWHERE, 'https:').replace(TRAILING_SLASHES, '');
 }
 
-/** The host name of a URL, or '' when it is not one (credentialProblem says so). */
-function hostOf(url: string): string {
-	try {
-		return new URL(url).hostname;
-	} catch {
-		return '';
-	}
-}
+/**
+ * apiBaseUrl as an n8n expression on the credential, for the credential's Test request: a Test that
+ * passed means the node reaches the same server.
+ */
+export const API_BASE_URL_EXPRESSION =
+	`={{(($credentials.baseUrl || "").replace(${IGNORED_BY_URL_PARSERS}, "") || "${DEFAULT_BASE_URL}")` +
+	`.replace(${PLAIN_HTTP_ELSEWHERE}, "https:").replace(${TRAILING_SLASHES}, "")}}`;
 
 /** Where a request for `path` goes: the base URL, plus the Tenant ID when one is set. */
 export function apiTarget(

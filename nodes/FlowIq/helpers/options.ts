@@ -2,19 +2,20 @@
 export interface NumberOptionSpec {
 	label: string;
 	min: number;
-	max?: number;
+	max: number;
 	fallback: number;
 }
 
 /** The node's number options, with the ranges and defaults the editor shows (options.test.ts holds the two together). */
 export const MAX_CONCURRENCY: NumberOptionSpec = { label: 'Max Concurrency', min: 1, max: 50, fallback: 5 };
 export const MAX_RETRIES: NumberOptionSpec = { label: 'Max Retries', min: 0, max: 10, fallback: 3 };
-export const TIMEOUT: NumberOptionSpec = { label: 'Timeout', min: 1000, fallback: 30000 };
+/** At most an hour: Node.js timers cannot wait beyond about 24.8 days, and would fire at once. */
+export const TIMEOUT: NumberOptionSpec = { label: 'Timeout', min: 1000, max: 3_600_000, fallback: 30000 };
 
 export type ReadOption = { ok: true; value: number } | { ok: false; message: string };
 
 function rangeText({ min, max }: NumberOptionSpec): string {
-	return max === undefined ? `${min} or more` : `${min} to ${max}`;
+	return `${min} to ${max}`;
 }
 
 /**
@@ -30,6 +31,5 @@ export function readNumberOption(value: unknown, spec: NumberOptionSpec): ReadOp
 		const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
 		return { ok: false, message: `${spec.label} must be a number (${rangeText(spec)}), not “${shown}”` };
 	}
-	const atLeastMin = Math.max(spec.min, Math.floor(number));
-	return { ok: true, value: spec.max === undefined ? atLeastMin : Math.min(spec.max, atLeastMin) };
+	return { ok: true, value: Math.min(spec.max, Math.max(spec.min, Math.floor(number))) };
 }

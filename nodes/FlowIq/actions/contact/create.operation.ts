@@ -73,7 +73,7 @@ const properties: INodeProperties[] = [
 	optionsCollection([
 		defaultCountryOption,
 		maxConcurrencyOption,
-		maxRetriesOption('How often to retry a contact after a network error, a 429 or a 5xx'),
+		maxRetriesOption('How often to retry a contact after a network error, a timeout, a 429 or a 5xx'),
 		timeoutOption,
 	]),
 ];

@@ -35,7 +35,7 @@ const properties: INodeProperties[] = [
 	},
 	optionsCollection([
 		pageConcurrencyOption,
-		maxRetriesOption('How often to retry a page after a network error, a 429 or a 5xx'),
+		maxRetriesOption('How often to retry a page after a network error, a timeout, a 429 or a 5xx'),
 		timeoutOption,
 	]),
 ];

@@ -73,7 +73,7 @@ const properties: INodeProperties[] = [
 	optionsCollection([
 		defaultCountryOption,
 		pageConcurrencyOption,
-		maxRetriesOption('How often to retry a page after a network error, a 429 or a 5xx'),
+		maxRetriesOption('How often to retry a page after a network error, a timeout, a 429 or a 5xx'),
 		{
 			displayName: 'Oldest First',
 			name: 'oldestFirst',

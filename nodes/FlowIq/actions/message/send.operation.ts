@@ -57,7 +57,7 @@ function shownFor(field: keyof RawSendInput): IDisplayOptions {
 /** Inside a collection: a path starting with "/" reads the node's own Message Type. */
 const buttonsOnly: IDisplayOptions = { show: { '/messageType': ['buttons'] } };
 
-const retries = maxRetriesOption('How often to retry a message FlowIQ did not process (a 429 or 503)');
+const retries = maxRetriesOption('How often to retry a message FlowIQ did not process (a 429 or 503; never a timeout, as the message may have gone)');
 
 /** The Send fields, shown for Message → Send. */
 const properties: INodeProperties[] = [
