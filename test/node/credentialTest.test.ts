@@ -3,7 +3,7 @@ import type { AddressInfo } from 'net';
 
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
 import { ENGINE_MAJOR, testCredential } from '../../scripts/engine';
-import { fixtures, startSandbox, useSandbox } from './harness';
+import { fixtures, plainHttpElsewhere, startSandbox, useSandbox } from './harness';
 
 const sandbox = useSandbox();
 
@@ -130,9 +130,7 @@ describe('the credential dialog’s Test', () => {
 	});
 
 	it('sends plain http to a host other than this machine as https, so the key is never in clear text', async () => {
-		// ::ffff:127.0.0.1 is this machine under a name the loopback exemption does not cover: the
-		// sandbox gets a TLS handshake it cannot read, and no request.
-		const plainUrl = `http://[::ffff:127.0.0.1]:${new URL(sandbox.url).port}`;
+		const plainUrl = plainHttpElsewhere(sandbox);
 		await fetch(`${plainUrl}/conversations`);
 		expect(sandbox.stats().requests).toBe(1); // the name does reach the sandbox in plain http
 

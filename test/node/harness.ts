@@ -44,6 +44,15 @@ export async function untilStats(sandbox: Sandbox, check: (stats: ReturnType<San
 	}
 }
 
+/**
+ * The sandbox's URL in plain http under a name of this machine that is not loopback's
+ * (::ffff:127.0.0.1): the node and the credential's Test send it as https, a TLS handshake the
+ * sandbox cannot read, so it sees no request.
+ */
+export function plainHttpElsewhere(sandbox: Sandbox): string {
+	return `http://[::ffff:127.0.0.1]:${new URL(sandbox.url).port}`;
+}
+
 /** The node's parameters mapped from each item's fields, as a user would map them. */
 export const MAPPED_FIELDS: INodeParameters = {
 	resource: 'contact',

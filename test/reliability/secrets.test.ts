@@ -18,7 +18,7 @@ import { LoggerProxy, type IDataObject, type INodeParameters } from 'n8n-workflo
 
 import { FlowIqApi } from '../../credentials/FlowIqApi.credentials';
 import { testCredential } from '../../scripts/engine';
-import { fixtures, lead, runFlowIq, useSandbox } from '../node/harness';
+import { fixtures, lead, plainHttpElsewhere, runFlowIq, useSandbox } from '../node/harness';
 
 const sandboxLog: string[] = [];
 const sandbox = useSandbox({ quiet: false, log: (line: string) => sandboxLog.push(line) });
@@ -113,10 +113,7 @@ const PLAIN_HTTP_ELSEWHERE = 'plain-http-elsewhere';
 let refusedPort = 0;
 function withRealUrl(credentials?: IDataObject): IDataObject | undefined {
 	if (credentials?.baseUrl === NOTHING_LISTENS) return { ...credentials, baseUrl: `http://127.0.0.1:${refusedPort}` };
-	// This machine under a name that is not loopback's: the node and the Test send it as https.
-	if (credentials?.baseUrl === PLAIN_HTTP_ELSEWHERE) {
-		return { ...credentials, baseUrl: `http://[::ffff:127.0.0.1]:${new URL(sandbox.url).port}` };
-	}
+	if (credentials?.baseUrl === PLAIN_HTTP_ELSEWHERE) return { ...credentials, baseUrl: plainHttpElsewhere(sandbox) };
 	return credentials;
 }
 
@@ -351,7 +348,6 @@ describe('Base URLs', () => {
 		expect(sandbox.stats().requests).toBe(1); // the name does reach the sandbox in plain http
 
 		const { error } = await runFlowIq({ sandbox, items: [lead()], credentials, options: { maxRetries: 0 } });
-		// The sandbox got a TLS handshake it cannot read, and no request.
 		expect(error?.message).toMatch(/^The connection to FlowIQ failed \(error proto\)/);
 		expect(sandbox.stats().requests).toBe(1);
 	});
