@@ -8,10 +8,10 @@ import { fixtures, plainHttpElsewhere, startSandbox, useSandbox } from './harnes
 const sandbox = useSandbox();
 
 /** The dialog's Test for the acme credential, with `data` changed, as n8n's CredentialsTester runs it. */
-async function testWith(data: Record<string, string>) {
+async function testWith(data: Record<string, string>, credentialType = new FlowIqApi()) {
 	return await testCredential({
 		type: 'flowIqApi',
-		credentialType: new FlowIqApi(),
+		credentialType,
 		data: { apiKey: fixtures.KEYS.acme, tenantId: 'acme', baseUrl: sandbox.url, ...data },
 	});
 }
@@ -138,6 +138,19 @@ describe('the credential dialog’s Test', () => {
 		expect(result.status).toBe('Error');
 		expect(JSON.stringify(result)).not.toContain(fixtures.KEYS.acme);
 		expect(sandbox.stats().requests).toBe(1);
+	});
+
+	it('reads FlowIQ’s words because n8n 1.x’s status rules never fire: a 401 left to throw loses its status there', async () => {
+		// The README's reason for body rules, held to the engine: the same request with a responseCode
+		// rule instead. Should n8n 1.x keep the status one day, this fails and the rules can be redone.
+		const byStatus = new FlowIqApi();
+		byStatus.test = {
+			request: { ...byStatus.test.request, ignoreHttpStatusErrors: false },
+			rules: [{ type: 'responseCode', properties: { value: 401, message: REJECTED_KEY } }],
+		};
+		const n8nOwnWordsForAny401 = 'Authorization failed - please check your credentials';
+		const result = await testWith({ apiKey: fixtures.KEYS.revoked }, byStatus);
+		expect(result).toEqual({ status: 'Error', message: ENGINE_MAJOR === 1 ? n8nOwnWordsForAny401 : REJECTED_KEY });
 	});
 
 	it('says when nothing answers at the Base URL, in the words of n8n’s major', async () => {
