@@ -36,6 +36,8 @@ const KNOWN_ERRORS: Array<[string[], string]> = [
 	[['Internal server error'], 'FlowIQ had an internal error: try the Test again in a few minutes'],
 ];
 
+const NOT_FLOWIQ = `The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}. If it is right, FlowIQ or a proxy in front of it may be failing: try the Test again in a minute`;
+
 const bodyRule = (key: string, value: unknown, message: string): IAuthenticateRuleResponseSuccessBody => ({
 	type: 'responseSuccessBody',
 	properties: { key, value, message },
@@ -46,16 +48,14 @@ const TEST_RULES: IAuthenticateRuleResponseSuccessBody[] = [
 	...KNOWN_ERRORS.flatMap(([words, message]) => words.map((word) => bodyRule('error', word, message))),
 	// Every FlowIQ answer carries `success`: without it, another server answered (a redirect too).
 	// A proxy's 429 or 502 page lacks it too, and the rules cannot see the status.
-	bodyRule(
-		'success',
-		undefined,
-		`The Base URL answered, but not as FlowIQ does: ${CHECK_BASE_URL}. If it is right, FlowIQ or a proxy in front of it may be failing: try the Test again in a minute`,
-	),
+	bodyRule('success', undefined, NOT_FLOWIQ),
 	bodyRule(
 		'success',
 		false,
 		`FlowIQ refused the Test: check the API key, the Tenant ID and the Base URL (FlowIQ’s is ${DEFAULT_BASE_URL}). If all three are right, FlowIQ may be busy: try the Test again in a minute`,
 	),
+	// Another kind of server may say `success: true` too, but not with FlowIQ's contact list.
+	bodyRule('contacts', undefined, NOT_FLOWIQ),
 ];
 
 export class FlowIqApi implements ICredentialType {

@@ -117,9 +117,12 @@ describe('the credential dialog’s Test', () => {
 		await expect(testWith({ baseUrl: '  ' })).resolves.toEqual(asDefault);
 	});
 
-	it('says a Base URL that answers 200 is not FlowIQ when the answer lacks FlowIQ’s shape', async () => {
+	it.each([
+		['no success', { data: [] }],
+		['success but no contact list', { success: true, data: [] }],
+	])('says a Base URL that answers 200 is not FlowIQ when the answer lacks FlowIQ’s shape (%s)', async (_case, body) => {
 		const notFlowIq = await otherServer((_request, response) =>
-			response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [] })),
+			response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
 		);
 		try {
 			await expect(testWith({ baseUrl: notFlowIq.url })).resolves.toEqual({ status: 'Error', message: NOT_FLOWIQ });
