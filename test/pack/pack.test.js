@@ -40,6 +40,13 @@ test('holds only dist/, the README, the licence and package.json', () => {
 	expect(files.filter((file) => /\.(ts|map)$|test|sandbox/.test(file))).toEqual([]);
 });
 
+test('is not changed by a type check after the build: tsc keeps its incremental state outside dist/', () => {
+	// A publisher who runs `npm run typecheck` between the build and a hand `npm publish` ships dist/ as it is.
+	execFileSync('npx', ['tsc', '--noEmit'], { cwd: root, stdio: 'pipe' });
+	const distFiles = fs.existsSync(path.join(root, 'dist')) ? fs.readdirSync(path.join(root, 'dist'), { recursive: true }) : [];
+	expect(distFiles.filter((file) => String(file).endsWith('.tsbuildinfo'))).toEqual([]);
+}, 120000);
+
 test('holds the node and the credential at the paths the n8n section names', () => {
 	expect(manifest.n8n.n8nNodesApiVersion).toBe(1);
 	for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials, manifest.main]) {
