@@ -43,7 +43,8 @@ test('holds only dist/, the README, the licence and package.json', () => {
 test('is not changed by a type check after the build: tsc keeps its incremental state outside dist/', () => {
 	// A publisher who runs `npm run typecheck` between the build and a hand `npm publish` ships dist/ as it is.
 	execFileSync('npx', ['tsc', '--noEmit'], { cwd: root, stdio: 'pipe' });
-	const distFiles = fs.existsSync(path.join(root, 'dist')) ? fs.readdirSync(path.join(root, 'dist'), { recursive: true }) : [];
+	const dist = path.join(root, 'dist');
+	const distFiles = fs.existsSync(dist) ? fs.readdirSync(dist, { recursive: true }) : [];
 	expect(distFiles.filter((file) => String(file).endsWith('.tsbuildinfo'))).toEqual([]);
 }, 120000);
 
